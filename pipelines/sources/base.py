@@ -1,0 +1,231 @@
+"""What every source module shares: the result of loading one file, rejects, checks.
+
+A source module exposes one or more `Format`s. `build` reads the head of every raw
+file, asks each format whether it recognises the header (never the file name), and
+calls the first match's `load`. A load returns a `FileLoad`: tidy staging frames
+keyed by staging-table name, the rejected rows with their reasons, and the counts,
+which must reconcile: rows_read == rows_loaded + rows_rejected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.textio import BadLine, Head, field_of_bad_char
+
+REJECT_SCHEMA: dict[str, pl.DataType] = {
+    "file_name": pl.String(),
+    "source": pl.String(),
+    "format": pl.String(),
+    "line": pl.Int64(),
+    "column_name": pl.String(),
+    "value": pl.String(),
+    "reason": pl.String(),
+}
+
+# Internal columns added by `apply_checks`.
+REJECT_COLUMN = "_reject_column"
+REJECT_VALUE = "_reject_value"
+REJECT_REASON = "_reject_reason"
+LINE = "source_line"
+FILE = "source_file"
+
+
+@dataclass
+class FileLoad:
+    """The outcome of reading one raw file."""
+
+    path: Path
+    source: str  # e.g. "marketplace_spend"
+    format: str  # e.g. "gcloud_2014_for_import"
+    tables: dict[str, pl.DataFrame | pl.LazyFrame]
+    rejects: pl.DataFrame
+    rows_read: int
+    rows_loaded: int
+    notes: list[str] = field(default_factory=list)  # e.g. "Windows-1252, CR line endings"
+    encoding: str = ""
+    period: str = ""  # e.g. "2012-04 .. 2014-06", shown on the Data and method page
+
+    @property
+    def rows_rejected(self) -> int:
+        return self.rejects.height
+
+    def check_reconciles(self) -> None:
+        if self.rows_read != self.rows_loaded + self.rows_rejected:
+            raise AssertionError(
+                f"{self.path.name}: rows read {self.rows_read} != loaded {self.rows_loaded}"
+                f" + rejected {self.rows_rejected}"
+            )
+
+
+@dataclass(frozen=True)
+class Format:
+    """A published layout that `build` can recognise from a file's head."""
+
+    id: str
+    source: str
+    description: str
+    matches: Callable[[Head], bool]
+    load: Callable[[Path, Head, Path], FileLoad]  # (path, head, workdir) -> FileLoad
+    publisher: str = ""
+    licence: str = ""
+
+
+@dataclass(frozen=True)
+class Check:
+    """A row rule: when `failed` is true the row is rejected with `reason`."""
+
+    column: str
+    failed: pl.Expr
+    reason: str | pl.Expr
+    value: pl.Expr | None = None
+    column_expr: pl.Expr | None = None  # when the reported column depends on the row
+
+
+def apply_checks(frame: pl.LazyFrame, checks: Sequence[Check]) -> pl.LazyFrame:
+    """Add _reject_column/_reject_value/_reject_reason; the first failing check wins."""
+    column: pl.Expr = pl.lit(None, dtype=pl.String)
+    value: pl.Expr = pl.lit(None, dtype=pl.String)
+    reason: pl.Expr = pl.lit(None, dtype=pl.String)
+    for check in reversed(checks):
+        failed = check.failed.fill_null(False)
+        val = check.value if check.value is not None else pl.col(check.column)
+        why = pl.lit(check.reason) if isinstance(check.reason, str) else check.reason
+        col = check.column_expr if check.column_expr is not None else pl.lit(check.column)
+        column = pl.when(failed).then(col).otherwise(column)
+        value = pl.when(failed).then(val.cast(pl.String)).otherwise(value)
+        reason = pl.when(failed).then(why).otherwise(reason)
+    return frame.with_columns(column.alias(REJECT_COLUMN), value.alias(REJECT_VALUE), reason.alias(REJECT_REASON))
+
+
+def required(column: str, label: str | None = None) -> Check:
+    """The column must hold a value."""
+    return Check(column, pl.col(column).is_null(), f"missing {label or column}")
+
+
+def unparseable(raw: str, parsed: pl.Expr, what: str) -> Check:
+    """Input present but the parser gave null."""
+    return Check(raw, pl.col(raw).is_not_null() & parsed.is_null(), f"not {what}")
+
+
+def split_rejects(frame: pl.DataFrame, path: Path, source: str, fmt: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Split a checked frame into (loaded rows without internal columns, rejects)."""
+    bad = frame.filter(pl.col(REJECT_REASON).is_not_null())
+    good = frame.filter(pl.col(REJECT_REASON).is_null()).drop(REJECT_COLUMN, REJECT_VALUE, REJECT_REASON)
+    rejects = rejects_frame(bad, path, source, fmt)
+    return good, rejects
+
+
+def rejects_frame(bad: pl.DataFrame | pl.LazyFrame, path: Path, source: str, fmt: str) -> pl.DataFrame:
+    """Shape rows carrying _reject_* and source_line into REJECT_SCHEMA."""
+    lf = bad.lazy() if isinstance(bad, pl.DataFrame) else bad
+    out = lf.select(
+        pl.lit(path.name).alias("file_name"),
+        pl.lit(source).alias("source"),
+        pl.lit(fmt).alias("format"),
+        pl.col(LINE).cast(pl.Int64).alias("line"),
+        pl.col(REJECT_COLUMN).alias("column_name"),
+        pl.col(REJECT_VALUE).str.slice(0, 500).alias("value"),
+        pl.col(REJECT_REASON).alias("reason"),
+    ).collect()
+    return out.cast(REJECT_SCHEMA)  # type: ignore[arg-type]
+
+
+def empty_rejects() -> pl.DataFrame:
+    return pl.DataFrame(schema=REJECT_SCHEMA)
+
+
+def make_reject(
+    path: Path, source: str, fmt: str, line: int | None, column: str | None, value: object, reason: str
+) -> dict:
+    return {
+        "file_name": path.name,
+        "source": source,
+        "format": fmt,
+        "line": line,
+        "column_name": column,
+        "value": None if value is None else str(value)[:500],
+        "reason": reason,
+    }
+
+
+def rejects_from_dicts(rows: list[dict]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=REJECT_SCHEMA) if rows else empty_rejects()
+
+
+def bad_line_checks(bad_lines: Sequence[BadLine], header: list[str]) -> list[Check]:
+    """A check rejecting rows whose physical line had bytes in no supported encoding."""
+    if not bad_lines:
+        return []
+    columns = {b.line: field_of_bad_char(b.text, header) or "(whole line)" for b in bad_lines}
+    details = {b.line: b.detail for b in bad_lines}
+    line_col = pl.col(LINE)
+    return [
+        Check(
+            column="(encoding)",
+            failed=line_col.is_in(list(columns)),
+            reason=pl.concat_str(
+                pl.lit("undecodable text: "),
+                line_col.replace_strict(details, default="", return_dtype=pl.String),
+            ),
+            value=pl.lit(None, dtype=pl.String),
+            column_expr=line_col.replace_strict(columns, default="(whole line)", return_dtype=pl.String),
+        )
+    ]
+
+
+def repeated_header_check(columns: Sequence[str], names: Sequence[str] | None = None) -> Check:
+    """Reject a data row that repeats the header (files concatenated with their headers)."""
+    names = list(names or columns)
+    same = [
+        pl.col(c).str.strip_chars().str.to_lowercase() == n.strip().lower()
+        for c, n in zip(columns, names, strict=False)
+    ]
+    cond = pl.all_horizontal(same[: min(3, len(same))])
+    return Check(columns[0], cond, "repeated header row inside the data")
+
+
+def extra_fields_check(extra_column: str = "_extra") -> Check:
+    """Reject a row with more fields than the header has columns."""
+    return Check("(row)", pl.col(extra_column).is_not_null(), "row has more fields than the header")
+
+
+def unique_names(cells: Sequence[str]) -> list[str]:
+    """Header cells as usable column names: blanks become _blank_<n>, duplicates get a suffix."""
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for idx, cell in enumerate(cells):
+        name = cell.strip() or f"_blank_{idx + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}_{seen[name]}"
+        else:
+            seen[name] = 0
+        out.append(name)
+    return out
+
+
+def scan_csv_strings(path: Path, header_line: int, columns: Sequence[str]) -> pl.LazyFrame:
+    """Scan a UTF-8/LF CSV whose header is physical line `header_line` (0-based), all as strings.
+
+    Adds `source_line` (1-based physical line of the record, assuming no embedded
+    newlines) and `_extra` (non-null when a row has more fields than the header).
+    """
+    schema = {name: pl.String for name in columns}
+    schema["_extra"] = pl.String
+    return pl.scan_csv(
+        path,
+        has_header=False,
+        skip_lines=header_line + 1,
+        schema=schema,
+        truncate_ragged_lines=True,
+        missing_columns="insert",
+        row_index_name=LINE,
+        row_index_offset=header_line + 2,
+        empty_string_is_null=True,
+        raise_if_empty=False,
+    ).with_columns(pl.col(LINE).cast(pl.Int64))
