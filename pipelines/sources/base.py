@@ -9,6 +9,7 @@ which must reconcile: rows_read == rows_loaded + rows_rejected.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,9 @@ class FileLoad:
     notes: list[str] = field(default_factory=list)  # e.g. "Windows-1252, CR line endings"
     encoding: str = ""
     period: str = ""  # e.g. "2012-04 .. 2014-06", shown on the Data and method page
+    #: For large sources: staging name -> Parquet file holding every row read, with the
+    #: _reject_* columns; the writer loads `WHERE _reject_reason IS NULL` straight from it.
+    parquet: dict[str, Path] = field(default_factory=dict)
 
     @property
     def rows_rejected(self) -> int:
@@ -73,6 +77,9 @@ class Format:
     load: Callable[[Path, Head, Path], FileLoad]  # (path, head, workdir) -> FileLoad
     publisher: str = ""
     licence: str = ""
+    #: Normalised header names (see `header_key`) the layout needs; used to explain a near miss
+    #: ("looks like X but lacks column Y") when no format matches a file.
+    required_columns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -191,7 +198,14 @@ def repeated_header_check(columns: Sequence[str], names: Sequence[str] | None = 
 
 def extra_fields_check(extra_column: str = "_extra") -> Check:
     """Reject a row with more fields than the header has columns."""
-    return Check("(row)", pl.col(extra_column).is_not_null(), "row has more fields than the header")
+    return Check(
+        "(row)", pl.col(extra_column).is_not_null(), "row has more fields than the header", value=pl.col(extra_column)
+    )
+
+
+def header_key(name: str) -> str:
+    """Normalise a header cell for matching: 'SME or Large' -> 'smeorlarge', 'For_Month' -> 'formonth'."""
+    return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
 def unique_names(cells: Sequence[str]) -> list[str]:

@@ -1,0 +1,170 @@
+"""Command line: `python -m pipelines sample|build|check`. Wiring only."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pipelines import config
+
+console = Console(stderr=True)
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from pipelines.sample import write_all
+
+    out = Path(args.out)
+    with console.status(f"Writing sample files to {out} ..."):
+        files = write_all(out, seed=args.seed, rows=args.rows)
+    total = sum(f.stat().st_size for f in files)
+    console.print(
+        f"[green]Wrote {len(files)} sample files ({total / 1e6:,.1f} MB) to {out}[/green] (SAMPLE data, not real figures)"
+    )
+    return 0
+
+
+def _summary(report) -> Table:
+    table = Table(title="Files", show_lines=False)
+    for col in ("file", "format", "read", "loaded", "rejected", "status"):
+        table.add_column(col, justify="right" if col in ("read", "loaded", "rejected") else "left")
+    for f in report.files:
+        style = {"unreadable": "red", "duplicate": "yellow", "empty": "yellow", "ignored": "dim"}.get(f.status, "")
+        table.add_row(
+            f.path.name,
+            f.format or "-",
+            f"{f.rows_read:,}",
+            f"{f.rows_loaded:,}",
+            f"{f.rows_rejected:,}",
+            f.status if not f.message else f"{f.status}: {f.message}",
+            style=style,
+        )
+    return table
+
+
+def _rates(report) -> Table:
+    table = Table(title="Marketplace buyer match rates")
+    for col in ("sector", "names", "resolved", "% names", "spend £m", "% spend"):
+        table.add_column(col, justify="left" if col == "sector" else "right")
+    for r in report.match_rates.iter_rows(named=True):
+        table.add_row(
+            r["sector"],
+            f"{r['names']:,}",
+            f"{r['resolved']:,}",
+            f"{r['names_pct']:.1f}",
+            f"{r['spend'] / 1e6:,.2f}",
+            "-" if r["spend_pct"] is None else f"{r['spend_pct']:.1f}",
+        )
+    return table
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from pipelines.warehouse import BuildError, build
+
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+        disable=not console.is_terminal,
+    )
+    state: dict = {}
+
+    def on_event(event: str, detail: dict) -> None:
+        if event == "start":
+            kind = "SAMPLE data" if detail["is_sample"] else "published files"
+            console.print(f"Building from {detail['raw_dir']} ({detail['files']} files, {kind})")
+            state["task"] = progress.add_task("reading files", total=detail["files"])
+        elif event == "file":
+            progress.update(state["task"], description=f"reading {Path(detail['path']).name}")
+            if not console.is_terminal:
+                console.print(f"  reading {detail['path'].name} ({detail['index']}/{detail['total']})")
+        elif event == "file_done":
+            progress.advance(state["task"])
+        elif event == "model":
+            progress.update(state["task"], description="files read")
+            console.print("Resolving buyers and building tables ...")
+        elif event == "write":
+            console.print(f"Writing and checking a new warehouse beside {detail['path']} ...")
+
+    try:
+        with progress:
+            report = build(
+                Path(args.raw) if args.raw else None,
+                Path(args.out) if args.out else None,
+                keep_going=args.keep_going,
+                progress=on_event,
+            )
+    except BuildError as exc:
+        console.print(f"[red]Build stopped:[/red] {exc}")
+        return 1
+    console.print(_summary(report))
+    console.print(_rates(report))
+    console.print(
+        f"[green]Warehouse written to {report.warehouse}[/green] in {report.seconds:.1f} s"
+        + (" [yellow](SAMPLE data)[/yellow]" if report.is_sample else "")
+    )
+    if report.unreadable:
+        console.print(
+            f"[yellow]{len(report.unreadable)} file(s) skipped as unreadable (--keep-going); see build_files.[/yellow]"
+        )
+        return 2
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from pipelines.contracts import validate
+
+    path = Path(args.warehouse or config.WAREHOUSE_PATH)
+    if not path.exists():
+        console.print(f"[red]{path} does not exist[/red]")
+        return 1
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        problems = validate(con)
+    finally:
+        con.close()
+    for p in problems:
+        console.print(f"[red]- {p}[/red]")
+    console.print("[green]contract holds[/green]" if not problems else f"[red]{len(problems)} problem(s)[/red]")
+    return 1 if problems else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("sample", help="write deterministic SAMPLE raw files in every publisher format")
+    p.add_argument("--out", default=str(config.SAMPLE_DIR), help="folder to write (default data/sample)")
+    p.add_argument("--rows", type=int, default=None, help="rows in the large marketplace file (e.g. 10000000)")
+    p.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same bytes)")
+    p.set_defaults(func=cmd_sample)
+
+    p = sub.add_parser("build", help="read raw files, validate, and write the warehouse atomically")
+    p.add_argument("--raw", default=None, help="raw folder (default data/raw, or the sample when that is empty)")
+    p.add_argument("--out", default=None, help=f"warehouse path (default {config.WAREHOUSE_PATH})")
+    p.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="skip files that cannot be read (recorded in build_files, exit code 2) instead of stopping",
+    )
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("check", help="check an existing warehouse against the contract")
+    p.add_argument("--warehouse", default=None)
+    p.set_defaults(func=cmd_check)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

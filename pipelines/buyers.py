@@ -1,0 +1,366 @@
+"""Buyer resolution: free-text customer names -> councils, combined authorities, departments.
+
+Marketplace files name customers as typed ("Manchester City Council", "MANCHESTER CITY
+COUNCIL", "London Borough of Camden Council", "Hull City Council"). Each DISTINCT
+name is resolved once, in this order, and the method and score are recorded:
+
+1. alias   - data/reference/buyer_aliases.csv (user-editable; wins over everything)
+2. exact   - the normalised name equals a normalised organisation name or alias
+3. fuzzy   - rapidfuzz token_sort_ratio >= threshold against names of the same kind,
+             with a margin over the runner-up and identical compass words (so North
+             Tyneside never becomes South Tyneside)
+4. unresolved - kept with its sector, listed on the Data and method page
+
+Normalisation lower-cases, turns '&' into 'and', drops punctuation and the council
+boilerplate ("City Council", "Metropolitan Borough Council", "London Borough of",
+"Royal Borough of", "Council of the City of", ...), so that every spelling of a
+council meets the ONS name of its district.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+from rapidfuzz import fuzz, process
+
+from pipelines.config import FUZZY_MATCH_THRESHOLD
+
+PREFIXES = (
+    "council of the city of",
+    "council of the",
+    "london borough of",
+    "royal borough of",
+    "metropolitan borough of",
+    "city and county of",
+    "county borough of",
+    "borough of",
+    "city of",
+    "county of",
+    "lb of",
+    "lb",
+    "rb",
+    "the",
+)
+SUFFIXES = (
+    "metropolitan borough council",
+    "metropolitan district council",
+    "metropolitan council",
+    "borough council",
+    "city council",
+    "district council",
+    "county council",
+    "unitary authority",
+    "unitary council",
+    "council",
+    "corporation",
+    "mbc",
+    "lbc",
+    "bc",
+    "dc",
+    "cc",
+    "the",
+)
+COMPASS = {"north", "south", "east", "west", "mid", "central", "upper", "lower", "greater", "great", "little", "new"}
+
+_PUNCT = re.compile(r"[^a-z0-9 ]+")
+_SPACES = re.compile(r"\s+")
+
+
+def basic_key(name: str) -> str:
+    """Lower case, '&' -> 'and', 'St.'/'Saint' -> 'st', punctuation and hyphens -> spaces."""
+    text = name.lower().replace("&", " and ").replace("’", "'").replace("'", "")
+    text = _PUNCT.sub(" ", text)
+    text = re.sub(r"\bsaint\b", "st", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def council_key(name: str) -> str:
+    """The name with council boilerplate removed: 'London Borough of Camden Council' -> 'camden'.
+
+    ONS names like 'Bristol, City of' and 'Herefordshire, County of' lose their tail too.
+    """
+    text = re.sub(r",\s*(city|county) of\s*$", "", name.strip(), flags=re.IGNORECASE)
+    key = basic_key(text)
+    changed = True
+    while changed:
+        changed = False
+        for prefix in PREFIXES:
+            if key.startswith("city of london"):
+                break  # the City of London is a council in its own right, not "London"
+            if key.startswith(prefix + " ") and len(key) > len(prefix) + 1:
+                key = key[len(prefix) + 1 :]
+                changed = True
+        for suffix in SUFFIXES:
+            if key.endswith(" " + suffix) and len(key) > len(suffix) + 1:
+                key = key[: -len(suffix) - 1]
+                changed = True
+    return key
+
+
+def says_county(name: str) -> bool:
+    return bool(re.search(r"\bcounty council\b", name, flags=re.IGNORECASE))
+
+
+@dataclass(frozen=True)
+class Target:
+    """An organisation a buyer can resolve to."""
+
+    org_kind: str  # council | combined_authority | central_government
+    org_code: str  # ONS code or GOV.UK slug
+    org_name: str
+
+
+BUYER_SCHEMA: dict[str, pl.DataType] = {
+    "buyer_name": pl.String(),
+    "normalized_name": pl.String(),
+    "org_kind": pl.String(),
+    "org_code": pl.String(),
+    "org_name": pl.String(),
+    "match_method": pl.String(),
+    "match_score": pl.Float64(),
+    "matched_key": pl.String(),
+}
+
+
+def _council_targets(councils: pl.DataFrame) -> tuple[dict[str, list[Target]], dict[str, list[Target]]]:
+    """Council keys -> targets; the second dict holds keys of county councils only."""
+    keys: dict[str, list[Target]] = {}
+    county_keys: dict[str, list[Target]] = {}
+    for row in councils.iter_rows(named=True):
+        target = Target("council", row["council_id"], row["official_name"] or row["council_name"])
+        names = {row["council_name"], row["official_name"]}
+        for name in filter(None, names):
+            variants = {council_key(name), basic_key(name)}
+            variants |= {v.removeprefix("county ") for v in variants if v.startswith("county ")}
+            for key in variants:
+                bucket = county_keys if row["council_type"] == "county council" else keys
+                if target not in bucket.setdefault(key, []):
+                    bucket[key].append(target)
+    return keys, county_keys
+
+
+def _ca_targets(cas: pl.DataFrame) -> dict[str, list[Target]]:
+    keys: dict[str, list[Target]] = {}
+    for row in cas.iter_rows(named=True):
+        target = Target("combined_authority", row["ca_code"], _ca_body_name(row["ca_name"], row["ca_code"]))
+        base = basic_key(row["ca_name"])
+        variants = {
+            base,
+            f"{base} combined authority",
+            f"{base} combined county authority",
+            f"{base} mayoral combined authority",
+        }
+        if row["ca_code"].startswith("E61"):
+            variants |= {"greater london authority", "gla", "mayor of london"}
+        for key in variants:
+            keys.setdefault(key, [])
+            if target not in keys[key]:
+                keys[key].append(target)
+    return keys
+
+
+def _ca_body_name(name: str, code: str) -> str:
+    if code.startswith("E61") or "authority" in name.lower():
+        return name
+    return f"{name} Combined Authority"
+
+
+def _central_targets(orgs: pl.DataFrame, departments: pl.DataFrame) -> dict[str, list[Target]]:
+    keys: dict[str, list[Target]] = {}
+
+    def add(key: str, target: Target) -> None:
+        bucket = keys.setdefault(key, []) if key else []
+        if key and all(t.org_code != target.org_code for t in bucket):
+            bucket.append(target)
+
+    # Live organisations first: a closed body sharing a name or abbreviation with a live one
+    # (DCMS 2017-23 and DCMS today) yields to it, so the name still resolves.
+    ordered_orgs = orgs.sort(pl.col("is_closed").fill_null(False)) if "is_closed" in orgs.columns else orgs
+    for row in ordered_orgs.iter_rows(named=True):
+        target = Target("central_government", row["slug"], row["title"])
+        names = {row["title"], re.sub(r"^the\s+", "", row["title"], flags=re.IGNORECASE)}
+        abbreviation = (row.get("abbreviation") or "").strip()
+        if 2 <= len(abbreviation) <= 12 and abbreviation.lower() != row["title"].lower():
+            names.add(abbreviation)
+        for name in names:
+            key = basic_key(name)
+            if key not in keys:
+                add(key, target)
+    # Current departments first, so a name shared with a predecessor (DCMS 1997-2017 and
+    # DCMS since 2023; MHCLG 2018-21 and since 2024) means today's department.
+    taken: set[str] = set()
+    ordered = departments.sort(
+        [pl.col("end_date").is_not_null(), pl.col("end_date")], descending=[False, True], nulls_last=False
+    )
+    for row in ordered.iter_rows(named=True):
+        slug = row["govuk_slug"] or f"department:{row['department_id']}"
+        target = Target("central_government", slug, row["name"])
+        names = {row["name"], *((row["aliases"] or "").split("|"))}
+        for name in filter(None, names):
+            key = basic_key(name)
+            if len(name) <= 3 or key in taken:  # bare codes like CO or HO are too ambiguous in free text
+                continue
+            taken.add(key)
+            if key in keys and all(t.org_code != slug for t in keys[key]):
+                continue  # an organisation record already owns this name
+            add(key, target)
+    return keys
+
+
+def read_aliases(path: Path) -> pl.DataFrame:
+    """The user's alias file (buyer_name,organisation_code[,note]); empty when absent."""
+    schema = {"buyer_name": pl.String, "organisation_code": pl.String, "note": pl.String}
+    if not path.exists():
+        return pl.DataFrame(schema=schema)
+    frame = pl.read_csv(path, infer_schema=False, comment_prefix="#")
+    missing = {"buyer_name", "organisation_code"} - set(frame.columns)
+    if missing:
+        raise ValueError(f"{path.name}: missing column(s) {sorted(missing)}")
+    if "note" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("note"))
+    return frame.select(list(schema)).filter(
+        pl.col("buyer_name").is_not_null() & pl.col("organisation_code").is_not_null()
+    )
+
+
+class Resolver:
+    """Resolves buyer names against councils, combined authorities and central government."""
+
+    def __init__(
+        self,
+        councils: pl.DataFrame,
+        combined_authorities: pl.DataFrame,
+        organisations: pl.DataFrame,
+        departments: pl.DataFrame,
+        aliases: pl.DataFrame,
+        threshold: float = FUZZY_MATCH_THRESHOLD,
+    ):
+        self.threshold = threshold
+        self.council_keys, self.county_keys = _council_targets(councils)
+        self.ca_keys = _ca_targets(combined_authorities)
+        self.central_keys = _central_targets(organisations, departments)
+        self.by_code: dict[str, Target] = {}
+        for index in (self.council_keys, self.county_keys, self.ca_keys, self.central_keys):
+            for targets in index.values():
+                for t in targets:
+                    self.by_code.setdefault(t.org_code, t)
+        self.alias_map: dict[str, Target] = {}
+        self.alias_errors: list[str] = []
+        for row in aliases.iter_rows(named=True):
+            target = self.by_code.get(row["organisation_code"].strip())
+            if target is None:
+                self.alias_errors.append(
+                    f"alias {row['buyer_name']!r} -> {row['organisation_code']!r}: unknown organisation code"
+                )
+                continue
+            self.alias_map[basic_key(row["buyer_name"])] = target
+        self._fuzzy_choices = {
+            "council": {**self.council_keys, **self.county_keys},
+            "combined_authority": self.ca_keys,
+            "central_government": self.central_keys,
+        }
+
+    def resolve(self, name: str, sector: str | None = None) -> dict:
+        """One buyer name -> a BUYER_SCHEMA row."""
+        base = basic_key(name)
+        ckey = council_key(name)
+        row = {"buyer_name": name, "normalized_name": ckey or base}
+        if base in self.alias_map:
+            return row | self._hit(self.alias_map[base], "alias", 100.0, base)
+        exact = self._exact(name, base, ckey)
+        if exact is not None:
+            return row | self._hit(exact[0], "exact", 100.0, exact[1])
+        fuzzy = self._fuzzy(base, ckey, sector)
+        if fuzzy is not None:
+            return row | self._hit(*fuzzy)
+        return row | {
+            "org_kind": "unresolved",
+            "org_code": None,
+            "org_name": None,
+            "match_method": "unresolved",
+            "match_score": None,
+            "matched_key": None,
+        }
+
+    @staticmethod
+    def _hit(target: Target, method: str, score: float, key: str) -> dict:
+        return {
+            "org_kind": target.org_kind,
+            "org_code": target.org_code,
+            "org_name": target.org_name,
+            "match_method": method,
+            "match_score": round(score, 1),
+            "matched_key": key,
+        }
+
+    def _exact(self, name: str, base: str, ckey: str) -> tuple[Target, str] | None:
+        for index, key in (
+            (self.central_keys, base),
+            (self.ca_keys, base),
+        ):
+            hit = index.get(key)
+            if hit and len(hit) == 1:
+                return hit[0], key
+        county_first = says_county(name)
+        order = (self.county_keys, self.council_keys) if county_first else (self.council_keys, self.county_keys)
+        for index in order:
+            for key in (ckey, base):
+                hit = index.get(key)
+                if hit and len(hit) == 1:
+                    return hit[0], key
+        return None
+
+    def _fuzzy(self, base: str, ckey: str, sector: str | None) -> tuple[Target, str, float, str] | None:
+        sector_low = (sector or "").lower()
+        if sector_low in ("local government", ""):
+            kinds = (
+                ["council", "combined_authority"]
+                if sector_low
+                else ["council", "combined_authority", "central_government"]
+            )
+            queries = {"council": ckey, "combined_authority": base, "central_government": base}
+        elif sector_low in ("central government", "devolved administrations"):
+            kinds, queries = ["central_government"], {"central_government": base}
+        else:
+            return None
+        best: tuple[Target, str, float, str] | None = None
+        for kind in kinds:
+            choices = self._fuzzy_choices[kind]
+            query = queries[kind]
+            if len(query) < 4:
+                continue
+            # Best of plain edit distance (catches a dropped space or letter) and token order
+            # insensitive distance (catches reordered words).
+            candidates = list(choices)
+            found = sorted(
+                process.extract(query, candidates, scorer=fuzz.ratio, limit=3)
+                + process.extract(query, candidates, scorer=fuzz.token_sort_ratio, limit=3),
+                key=lambda hit: -hit[1],
+            )
+            if not found or found[0][1] < self.threshold:
+                continue
+            key, score, _ = found[0]
+            rivals = [hit for hit in found[1:] if choices[hit[0]] != choices[key]]
+            if rivals and rivals[0][1] >= score - 3:
+                continue  # ambiguous: two different organisations score alike
+            if not _compass_agrees(query, key) or len(choices[key]) != 1:
+                continue
+            if best is None or score > best[2]:
+                best = (choices[key][0], "fuzzy", float(score), key)
+        return best
+
+
+def _compass_agrees(query: str, candidate: str) -> bool:
+    """North Tyneside must never become South Tyneside: every compass word of either name must
+    appear in the other (as a word, or run together as in 'MidDevon')."""
+    q_words, c_words = set(query.split()) & COMPASS, set(candidate.split()) & COMPASS
+    return all(w in candidate for w in q_words) and all(w in query for w in c_words)
+
+
+def resolve_buyers(names: pl.DataFrame, resolver: Resolver) -> pl.DataFrame:
+    """Distinct names (buyer_name, sector) -> BUYER_SCHEMA rows, one per name."""
+    rows = [resolver.resolve(r["buyer_name"], r.get("sector")) for r in names.iter_rows(named=True)]
+    return pl.DataFrame(rows, schema=BUYER_SCHEMA)

@@ -1,0 +1,115 @@
+"""fact_contract_notice: Contracts Finder notices, one row per notice, with month and financial year.
+
+`build_contract_notices` is pure: the concatenated `stg_contract_notice` frame in, warehouse frames out.
+
+The same notice can arrive in more than one file (the real notice-search pulls list a procurement shared by
+Chorley and South Ribble councils under both), so the fact keeps one row per notice_id: the most recently
+published, then the first file and line. An OCDS procurement (ocid) has several releases -- tender, award,
+amendments -- each its own notice; `is_latest_for_ocid` marks the newest so totals can count a procurement once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import polars as pl
+
+from pipelines.contract_types import Column, Table
+from pipelines.parsing import financial_year
+from pipelines.sources.contracts_finder import DESCRIPTION_MAX, STAGING, empty_staging
+
+SOURCE_FORMATS = ("ocds", "notice_search")
+
+FACT_CONTRACT_NOTICE = Table(
+    name="fact_contract_notice",
+    description=(
+        "Contracts Finder notices (OCDS releases and notice-search records): buyer, values, SME suitability, "
+        "awarded supplier and contract period; one row per notice_id."
+    ),
+    kind="fact",
+    key=("notice_id",),
+    columns=(
+        Column("notice_id", "VARCHAR", "OCDS release id, or the notice-search notice GUID", nullable=False),
+        Column("ocid", "VARCHAR", "OCDS contracting-process id shared by a procurement's releases (OCDS only)"),
+        Column("source_format", "VARCHAR", "Which layout the row came from", nullable=False, allowed=SOURCE_FORMATS),
+        Column("title", "VARCHAR", "Notice title (HTML entities unescaped)"),
+        Column("description", "VARCHAR", f"Description, first {DESCRIPTION_MAX} characters, entities unescaped"),
+        Column("buyer_name", "VARCHAR", "Buying organisation as published"),
+        Column("notice_type", "VARCHAR", "OCDS release tags (comma-joined) or the notice-search notice type"),
+        Column("status", "VARCHAR", "OCDS tender.status or the notice-search status (awarded, closed, open, ...)"),
+        Column("published_date", "DATE", "Release date (OCDS) or the notice's published date", nullable=False),
+        Column("deadline_date", "DATE", "Deadline for tenders"),
+        Column("awarded_date", "DATE", "Date of the (first) award"),
+        Column("tender_value", "DECIMAL(18,2)", "Estimated value (OCDS tender.value; notice-search value_high)", min=0),
+        Column("awarded_value", "DECIMAL(18,2)", "Awarded value (sum of standing awards)", min=0),
+        Column("currency", "VARCHAR", "Currency of the values (GBP for notice-search records)"),
+        Column("region", "VARCHAR", "Buyer region, else delivery regions comma-joined"),
+        Column("postcode", "VARCHAR", "Buyer postcode (else the first delivery postcode)"),
+        Column("suitable_for_sme", "BOOLEAN", "The buyer marked the opportunity suitable for SMEs"),
+        Column("suitable_for_vcse", "BOOLEAN", "The buyer marked the opportunity suitable for VCSEs"),
+        Column("awarded_to_sme", "BOOLEAN", "An awarded supplier is an SME (null when not stated)"),
+        Column("supplier_names", "VARCHAR", "Awarded suppliers, '; '-joined"),
+        Column("cpv_codes", "VARCHAR", "CPV codes, comma-joined, main classification first"),
+        Column("contract_start", "DATE", "Contract period start (award, else tender)"),
+        Column("contract_end", "DATE", "Contract period end (award, else tender)"),
+        Column("url", "VARCHAR", "Notice page on Contracts Finder"),
+        Column("source_file", "VARCHAR", "Raw file the row came from", nullable=False),
+        Column("source_line", "BIGINT", "Line (JSON lines) or 1-based record position in the file", nullable=False),
+        Column("published_month", "DATE", "First day of the publication month", nullable=False),
+        Column("financial_year", "VARCHAR", "UK financial year of publication, e.g. 2024/25", nullable=False),
+        Column(
+            "is_latest_for_ocid",
+            "BOOLEAN",
+            "The newest release of its OCDS procurement (always true without an ocid): count procurements once",
+            nullable=False,
+        ),
+    ),
+    extra_checks=(
+        (
+            "description at most 1000 characters (DESCRIPTION_MAX)",
+            "SELECT notice_id FROM fact_contract_notice WHERE length(description) > 1000",
+        ),
+        (
+            "one latest release per ocid",
+            "SELECT ocid FROM fact_contract_notice WHERE ocid IS NOT NULL AND is_latest_for_ocid "
+            "GROUP BY ocid HAVING count(*) <> 1",
+        ),
+    ),
+)
+
+TABLES: tuple[Table, ...] = (FACT_CONTRACT_NOTICE,)
+
+
+def one_row_per_notice(stg: pl.DataFrame) -> pl.DataFrame:
+    """Keep one row per notice_id: the most recently published, then the first file and line."""
+    return stg.sort(
+        ["notice_id", "published_date", "source_file", "source_line"],
+        descending=[False, True, False, False],
+        nulls_last=True,
+    ).unique(subset="notice_id", keep="first", maintain_order=True)
+
+
+def with_latest_for_ocid(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add is_latest_for_ocid: the newest release of each ocid (publication date, then file position)."""
+    newest_first = frame.sort(
+        ["published_date", "source_file", "source_line", "notice_id"], descending=True, nulls_last=True
+    )
+    return newest_first.with_columns(
+        (pl.col("ocid").is_null() | pl.col("ocid").is_first_distinct()).alias("is_latest_for_ocid")
+    )
+
+
+def build_contract_notices(stg: Mapping[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """Staging -> {'fact_contract_notice': ...} (typed and empty when no Contracts Finder file was found)."""
+    staged = stg.get(STAGING)
+    if staged is None:
+        staged = empty_staging()
+    fact = (
+        with_latest_for_ocid(one_row_per_notice(staged))
+        .with_columns(
+            pl.col("published_date").dt.month_start().alias("published_month"),
+            financial_year(pl.col("published_date")).alias("financial_year"),
+        )
+        .sort("published_date", "source_file", "source_line")
+    )
+    return {FACT_CONTRACT_NOTICE.name: FACT_CONTRACT_NOTICE.conform(fact)}

@@ -1,0 +1,91 @@
+"""Tables that describe the build itself: when, from which files, and what was rejected."""
+
+from __future__ import annotations
+
+from pipelines.contract_types import Column, Table
+
+FILE_STATUSES = ("loaded", "duplicate", "empty", "unreadable", "ignored")
+
+BUILD_INFO = Table(
+    name="build_info",
+    kind="meta",
+    description="One row: when and how this warehouse was built.",
+    key=("built_at",),
+    columns=(
+        Column("built_at", "TIMESTAMP", "Build time (UTC)", nullable=False),
+        Column("code_version", "VARCHAR", "git describe of the pipeline code", nullable=False),
+        Column(
+            "is_sample",
+            "BOOLEAN",
+            "True when built from the generated sample data, not published files",
+            nullable=False,
+        ),
+        Column("raw_dir", "VARCHAR", "Folder the raw files were read from", nullable=False),
+        Column("n_files", "INTEGER", "Files found", nullable=False, min=0),
+        Column("n_files_loaded", "INTEGER", "Files loaded", nullable=False, min=0),
+        Column("build_seconds", "DOUBLE", "Wall time of the build up to writing this row", nullable=False, min=0),
+        Column("polars_version", "VARCHAR", "Polars version", nullable=False),
+        Column("duckdb_version", "VARCHAR", "DuckDB version", nullable=False),
+    ),
+)
+
+BUILD_FILES = Table(
+    name="build_files",
+    kind="meta",
+    description="Every file found under the raw folder, what it was recognised as, and its row counts.",
+    key=("rel_path",),
+    columns=(
+        Column("file_name", "VARCHAR", "File name", nullable=False),
+        Column("rel_path", "VARCHAR", "Path under the raw folder", nullable=False),
+        Column(
+            "status",
+            "VARCHAR",
+            "loaded, duplicate, empty, unreadable or ignored",
+            nullable=False,
+            allowed=FILE_STATUSES,
+        ),
+        Column("message", "VARCHAR", "Why a file was skipped or could not be read"),
+        Column("source", "VARCHAR", "Source (publisher dataset)"),
+        Column("format", "VARCHAR", "Detected layout id"),
+        Column("format_description", "VARCHAR", "Detected layout"),
+        Column("publisher", "VARCHAR", "Publisher"),
+        Column("licence", "VARCHAR", "Licence"),
+        Column("sha256", "VARCHAR", "SHA-256 of the file bytes"),
+        Column("size_bytes", "BIGINT", "File size", nullable=False, min=0),
+        Column("rows_read", "BIGINT", "Data rows read", nullable=False, min=0),
+        Column("rows_loaded", "BIGINT", "Rows loaded", nullable=False, min=0),
+        Column("rows_rejected", "BIGINT", "Rows rejected (see rejects)", nullable=False, min=0),
+        Column("encoding", "VARCHAR", "Detected text encoding"),
+        Column("notes", "VARCHAR", "What was noticed while reading (encoding, line endings, totals)"),
+        Column("period", "VARCHAR", "Period the loaded rows cover"),
+    ),
+    extra_checks=(
+        (
+            "rows read = rows loaded + rows rejected",
+            "SELECT rel_path FROM build_files WHERE rows_read <> rows_loaded + rows_rejected",
+        ),
+        (
+            "every rejected row is in rejects",
+            """SELECT f.rel_path FROM build_files f
+               LEFT JOIN (SELECT file_name, count(*) AS n FROM rejects GROUP BY file_name) r USING (file_name)
+               WHERE f.status = 'loaded' AND f.rows_rejected <> coalesce(r.n, 0)""",
+        ),
+    ),
+)
+
+REJECTS = Table(
+    name="rejects",
+    kind="meta",
+    description="Every row that failed a rule, with the file, line, column, value and reason.",
+    columns=(
+        Column("file_name", "VARCHAR", "File", nullable=False),
+        Column("source", "VARCHAR", "Source", nullable=False),
+        Column("format", "VARCHAR", "Layout", nullable=False),
+        Column("line", "BIGINT", "Line (or record number for JSON)"),
+        Column("column_name", "VARCHAR", "Column that failed"),
+        Column("value", "VARCHAR", "The offending value (first 500 characters)"),
+        Column("reason", "VARCHAR", "Why the row was rejected", nullable=False),
+    ),
+)
+
+TABLES = (BUILD_INFO, BUILD_FILES, REJECTS)
