@@ -105,6 +105,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         console.print(f"[red]Build stopped:[/red] {exc}")
         return 1
     console.print(_summary(report))
+    console.print("Stage timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in report.timings.items()))
     console.print(_rates(report))
     console.print(
         f"[green]Warehouse written to {report.warehouse}[/green] in {report.seconds:.1f} s"

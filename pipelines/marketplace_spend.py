@@ -14,6 +14,7 @@ import polars as pl
 
 from pipelines.buyers import Resolver, resolve_buyers
 from pipelines.contract_types import Column, Table
+from pipelines.sources.marketplace import text_key
 
 FRAMEWORK_FAMILIES = ("G-Cloud", "DOS")
 ORG_KINDS = ("council", "combined_authority", "central_government", "unresolved")
@@ -22,7 +23,11 @@ MATCH_METHODS = ("alias", "exact", "fuzzy", "unresolved")
 FACT_MARKETPLACE_SPEND = Table(
     name="fact_marketplace_spend",
     kind="fact",
-    description="One row per published Digital Marketplace (G-Cloud / DOS) spend line; credit notes are negative.",
+    description=(
+        "One row per published Digital Marketplace (G-Cloud / DOS) spend line; credit notes are negative. "
+        "A star: month, framework, lot, sector and SME flag sit in dim_spend_code; names in dim_supplier, "
+        "dim_buyer and dim_description. The view v_marketplace_spend shows every row in full."
+    ),
     key=("source_file", "source_line"),
     columns=(
         Column("source_file", "VARCHAR", "Raw file the row came from", nullable=False),
@@ -33,6 +38,38 @@ FACT_MARKETPLACE_SPEND = Table(
             nullable=False,
             min=1,
         ),
+        Column(
+            "spend_code_id", "BIGINT", "Month, framework, lot, sector and SME flag (dim_spend_code)", nullable=False
+        ),
+        Column("buyer_id", "BIGINT", "The customer as published (dim_buyer)", nullable=False),
+        Column("supplier_id", "BIGINT", "The supplier as published (dim_supplier)", nullable=False),
+        Column("description_id", "BIGINT", "Product, service or project description (dim_description)"),
+        Column(
+            "amount", "DECIMAL(18,2)", "Evidenced spend in GBP excluding VAT (negative = credit note)", nullable=False
+        ),
+    ),
+    extra_checks=(
+        (
+            "every spend row has its spend code, buyer and supplier",
+            """SELECT 'spend_code_id' AS missing, spend_code_id FROM (
+                   SELECT DISTINCT spend_code_id FROM fact_marketplace_spend
+                   EXCEPT SELECT spend_code_id FROM dim_spend_code)
+               UNION ALL SELECT 'buyer_id', buyer_id FROM (
+                   SELECT DISTINCT buyer_id FROM fact_marketplace_spend EXCEPT SELECT buyer_id FROM dim_buyer)
+               UNION ALL SELECT 'supplier_id', supplier_id FROM (
+                   SELECT DISTINCT supplier_id FROM fact_marketplace_spend EXCEPT SELECT supplier_id FROM dim_supplier)
+               LIMIT 3""",
+        ),
+    ),
+)
+
+DIM_SPEND_CODE = Table(
+    name="dim_spend_code",
+    kind="dimension",
+    description="Each distinct month / framework / lot / sector / SME-flag combination published, parsed once.",
+    key=("spend_code_id",),
+    columns=(
+        Column("spend_code_id", "BIGINT", "Key (a stable hash of the layout and the raw values)", nullable=False),
         Column("month", "DATE", "Month the spend was reported for (first day)", nullable=False),
         Column("financial_year", "VARCHAR", "UK financial year (April-March), e.g. 2013/14", nullable=False),
         Column(
@@ -52,15 +89,31 @@ FACT_MARKETPLACE_SPEND = Table(
             max=4,
         ),
         Column("lot_name", "VARCHAR", "Lot name"),
-        Column("supplier_name", "VARCHAR", "Supplier as published", nullable=False),
         Column("supplier_is_sme", "BOOLEAN", "Supplier is an SME (null where the file does not say)"),
-        Column("customer_name", "VARCHAR", "Customer (buyer) as published", nullable=False),
         Column("sector", "VARCHAR", "Customer sector as published (null in the 2012-13 layout)"),
-        Column(
-            "amount", "DECIMAL(18,2)", "Evidenced spend in GBP excluding VAT (negative = credit note)", nullable=False
-        ),
-        Column("description", "VARCHAR", "Product, service or project description"),
-        Column("buyer_id", "INTEGER", "The resolved buyer (dim_buyer)", nullable=False),
+    ),
+)
+
+DIM_SUPPLIER = Table(
+    name="dim_supplier",
+    kind="dimension",
+    description="Every supplier name as published (trimmed), keyed by its raw text.",
+    key=("supplier_id",),
+    columns=(
+        Column("supplier_id", "BIGINT", "Key (a stable hash of the raw text)", nullable=False),
+        Column("supplier_name", "VARCHAR", "Supplier name, whitespace trimmed", nullable=False),
+        Column("supplier_name_raw", "VARCHAR", "Supplier name exactly as published", nullable=False),
+    ),
+)
+
+DIM_DESCRIPTION = Table(
+    name="dim_description",
+    kind="dimension",
+    description="Every product, service or project description published, keyed by its raw text.",
+    key=("description_id",),
+    columns=(
+        Column("description_id", "BIGINT", "Key (a stable hash of the raw text)", nullable=False),
+        Column("description", "VARCHAR", "Description, whitespace trimmed"),
     ),
 )
 
@@ -70,8 +123,8 @@ DIM_BUYER = Table(
     description="Every distinct buyer name, resolved to a council, combined authority or central body where possible.",
     key=("buyer_id",),
     columns=(
-        Column("buyer_id", "INTEGER", "Surrogate key", nullable=False, min=1),
-        Column("buyer_name", "VARCHAR", "The name exactly as published (unique)", nullable=False),
+        Column("buyer_id", "BIGINT", "Key: a stable hash of the published name (same in the fact)", nullable=False),
+        Column("buyer_name", "VARCHAR", "The name exactly as published", nullable=False),
         Column("normalized_name", "VARCHAR", "Name after normalisation (case, punctuation, council boilerplate)"),
         Column("display_name", "VARCHAR", "Resolved organisation name, else the published name", nullable=False),
         Column("org_kind", "VARCHAR", "What the buyer resolved to", nullable=False, allowed=ORG_KINDS),
@@ -96,31 +149,79 @@ DIM_BUYER = Table(
     ),
 )
 
-TABLES = (FACT_MARKETPLACE_SPEND, DIM_BUYER)
+TABLES = (FACT_MARKETPLACE_SPEND, DIM_SPEND_CODE, DIM_SUPPLIER, DIM_DESCRIPTION, DIM_BUYER)
+
+#: Views over the star, created after the tables: every spend row in full, as published and resolved.
+VIEWS = {
+    "v_marketplace_spend": """
+        SELECT f.source_file, f.source_line, c.month, c.financial_year, c.framework_family, c.framework_iteration,
+               c.framework_raw, c.lot_number, c.lot_name, s.supplier_name, c.supplier_is_sme,
+               b.buyer_name AS customer_name, c.sector, f.amount, d.description, f.buyer_id, b.display_name AS buyer,
+               b.org_kind, b.region_name, b.ca_name, b.lad_code, b.department_name
+        FROM fact_marketplace_spend f
+        JOIN dim_spend_code c USING (spend_code_id)
+        JOIN dim_supplier s USING (supplier_id)
+        JOIN dim_buyer b USING (buyer_id)
+        LEFT JOIN dim_description d USING (description_id)
+    """,
+}
 
 
-def distinct_buyer_names(spend: pl.LazyFrame, notices: pl.DataFrame | None = None) -> pl.DataFrame:
-    """One row per distinct buyer name: most frequent sector, rows, spend, notices.
+def distinct_buyer_names(
+    spend: pl.LazyFrame,
+    codes: pl.DataFrame,
+    customers: pl.DataFrame,
+    notices: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """One row per buyer key: published name, most frequent sector (by rows), rows, spend, notices.
 
-    `spend` has staging columns customer_name, sector, amount; `notices` has buyer_name.
+    `spend` holds loaded keyed rows (buyer_id, spend_code_id, amount); `codes` maps spend codes to
+    sectors; `customers` maps buyer_id to the published name; `notices` has buyer_name.
     """
-    by_name = (
-        spend.group_by("customer_name")
-        .agg(
-            pl.col("sector").drop_nulls().mode().sort().first().alias("sector"),
-            pl.len().alias("n_rows"),
-            pl.col("amount").cast(pl.Float64).sum().alias("spend"),
-        )
-        .rename({"customer_name": "buyer_name"})
+    schema = {
+        "buyer_id": pl.Int64,
+        "buyer_name": pl.String,
+        "sector": pl.String,
+        "n_rows": pl.Int64,
+        "spend": pl.Float64,
+    }
+    per_code = (
+        spend.group_by("buyer_id", "spend_code_id")
+        .agg(pl.len().alias("n"), pl.col("amount").cast(pl.Float64).sum().alias("spend"))
         .collect(engine="streaming")
     )
+    if per_code.height:
+        with_sector = per_code.join(codes.select("spend_code_id", "sector"), on="spend_code_id", how="left")
+        sector = (
+            with_sector.filter(pl.col("sector").is_not_null())
+            .group_by("buyer_id", "sector")
+            .agg(pl.col("n").sum())
+            .sort(["buyer_id", "n", "sector"], descending=[False, True, False])
+            .group_by("buyer_id", maintain_order=True)
+            .agg(pl.col("sector").first())
+        )
+        totals = per_code.group_by("buyer_id").agg(
+            pl.col("n").sum().cast(pl.Int64).alias("n_rows"), pl.col("spend").sum()
+        )
+        names = customers.select("buyer_id", pl.col("customer_name_raw").alias("buyer_name")).unique("buyer_id")
+        by_name = totals.join(sector, on="buyer_id", how="left").join(names, on="buyer_id", how="left")
+        by_name = by_name.select(list(schema)).cast(schema)
+    else:
+        by_name = pl.DataFrame(schema=schema)
     if notices is not None and notices.height:
         counted = (
-            notices.filter(pl.col("buyer_name").is_not_null()).group_by("buyer_name").agg(pl.len().alias("n_notices"))
+            notices.filter(pl.col("buyer_name").is_not_null())
+            .group_by("buyer_name")
+            .agg(pl.len().cast(pl.Int64).alias("n_notices"))
+            .with_columns(text_key(pl.col("buyer_name")).alias("buyer_id"))
         )
-        by_name = by_name.join(counted, on="buyer_name", how="full", coalesce=True)
+        by_name = (
+            by_name.join(counted, on="buyer_id", how="full", coalesce=True)
+            .with_columns(pl.coalesce("buyer_name", "buyer_name_right").alias("buyer_name"))
+            .drop("buyer_name_right")
+        )
     else:
-        by_name = by_name.with_columns(pl.lit(0, dtype=pl.UInt32).alias("n_notices"))
+        by_name = by_name.with_columns(pl.lit(0, dtype=pl.Int64).alias("n_notices"))
     return by_name.with_columns(
         pl.col("n_rows").fill_null(0).cast(pl.Int64),
         pl.col("spend").fill_null(0.0),
@@ -138,7 +239,7 @@ def build_dim_buyer(
     departments: pl.DataFrame,
 ) -> pl.DataFrame:
     """Resolve every name and attach geography or department (pure apart from rapidfuzz)."""
-    resolved = resolve_buyers(names.select("buyer_name", "sector"), resolver)
+    resolved = resolve_buyers(names.select("buyer_name", "sector").unique("buyer_name"), resolver)
     base = names.join(resolved, on="buyer_name", how="left")
 
     council_geo = councils.select(
@@ -191,7 +292,8 @@ def build_dim_buyer(
         pl.col("govuk_slug").alias("org_code"), pl.col("department_id").alias("dept_from_ref")
     )
     by_pseudo = departments.select(
-        (pl.lit("department:") + pl.col("department_id")).alias("org_code"), pl.col("department_id").alias("dept_pseudo")
+        (pl.lit("department:") + pl.col("department_id")).alias("org_code"),
+        pl.col("department_id").alias("dept_pseudo"),
     )
     central = (
         base.filter(pl.col("org_kind") == "central_government")
@@ -217,7 +319,6 @@ def build_dim_buyer(
         .join(central, on=["org_kind", "org_code"], how="left")
         .with_columns(
             pl.coalesce("org_name", "buyer_name").alias("display_name"),
-            pl.int_range(1, pl.len() + 1, dtype=pl.Int32).alias("buyer_id"),
         )
     )
     return DIM_BUYER.conform(out)

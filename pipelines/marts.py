@@ -57,7 +57,7 @@ BRIDGE_BUYER_AREA = Table(
     kind="mart",
     description="Which areas each buyer counts in (every buyer counts in national).",
     key=("buyer_id", "area_level", "area_code"),
-    columns=(Column("buyer_id", "INTEGER", "dim_buyer key", nullable=False), *_area_cols()),
+    columns=(Column("buyer_id", "BIGINT", "dim_buyer key", nullable=False), *_area_cols()),
 )
 
 _SPEND_COLS = (
@@ -117,7 +117,7 @@ MART_TOP_BUYERS = Table(
     columns=(
         *_area_cols(),
         Column("financial_year", "VARCHAR", "Financial year", nullable=False),
-        Column("buyer_id", "INTEGER", "dim_buyer key", nullable=False),
+        Column("buyer_id", "BIGINT", "dim_buyer key", nullable=False),
         Column("buyer_name", "VARCHAR", "Buyer (resolved name where resolved)", nullable=False),
         Column("org_kind", "VARCHAR", "What the buyer is", nullable=False),
         Column("sector", "VARCHAR", "Published sector"),
@@ -269,13 +269,13 @@ STATEMENTS: tuple[tuple[str, str], ...] = (
         "per-buyer monthly aggregate",
         """
         CREATE TEMP TABLE _buyer_month AS
-        SELECT buyer_id, month, financial_year, framework_family,
-               sum(amount)::DOUBLE AS spend,
-               coalesce(sum(amount) FILTER (WHERE supplier_is_sme), 0)::DOUBLE AS sme_spend,
-               coalesce(sum(amount) FILTER (WHERE NOT supplier_is_sme), 0)::DOUBLE AS large_spend,
-               coalesce(sum(amount) FILTER (WHERE supplier_is_sme IS NULL), 0)::DOUBLE AS unknown_size_spend,
+        SELECT f.buyer_id, c.month, c.financial_year, c.framework_family,
+               sum(f.amount)::DOUBLE AS spend,
+               coalesce(sum(f.amount) FILTER (WHERE c.supplier_is_sme), 0)::DOUBLE AS sme_spend,
+               coalesce(sum(f.amount) FILTER (WHERE NOT c.supplier_is_sme), 0)::DOUBLE AS large_spend,
+               coalesce(sum(f.amount) FILTER (WHERE c.supplier_is_sme IS NULL), 0)::DOUBLE AS unknown_size_spend,
                count(*) AS n_transactions
-        FROM fact_marketplace_spend
+        FROM fact_marketplace_spend f JOIN dim_spend_code c USING (spend_code_id)
         GROUP BY ALL
         """,
     ),
@@ -353,9 +353,17 @@ STATEMENTS: tuple[tuple[str, str], ...] = (
         "mart_marketplace_top_suppliers",
         """
         CREATE TEMP TABLE _supplier_buyer AS
-        SELECT supplier_name, buyer_id, financial_year, sum(amount)::DOUBLE AS spend, count(*) AS n_transactions,
-               count(*) FILTER (WHERE supplier_is_sme) AS n_sme, count(*) FILTER (WHERE NOT supplier_is_sme) AS n_large
-        FROM fact_marketplace_spend GROUP BY ALL;
+        WITH by_key AS (
+            SELECT f.supplier_id, f.buyer_id, c.financial_year, sum(f.amount)::DOUBLE AS spend,
+                   count(*) AS n_transactions, count(*) FILTER (WHERE c.supplier_is_sme) AS n_sme,
+                   count(*) FILTER (WHERE NOT c.supplier_is_sme) AS n_large
+            FROM fact_marketplace_spend f JOIN dim_spend_code c USING (spend_code_id)
+            GROUP BY ALL
+        )
+        SELECT s.supplier_name, k.buyer_id, k.financial_year, sum(k.spend) AS spend,
+               sum(k.n_transactions) AS n_transactions, sum(k.n_sme) AS n_sme, sum(k.n_large) AS n_large
+        FROM by_key k JOIN dim_supplier s USING (supplier_id)
+        GROUP BY ALL;
         INSERT INTO mart_marketplace_top_suppliers
         SELECT a.area_level, a.area_code, s.financial_year, s.supplier_name,
                CASE WHEN sum(s.n_sme) + sum(s.n_large) = 0 THEN NULL ELSE sum(s.n_sme) >= sum(s.n_large) END,

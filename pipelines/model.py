@@ -15,13 +15,19 @@ import polars as pl
 
 from pipelines import config, contracts_finder, geography, ministers, organisations, sme
 from pipelines.buyers import Resolver, read_aliases
-from pipelines.marketplace_spend import build_dim_buyer, distinct_buyer_names
+from pipelines.marketplace_spend import (
+    DIM_DESCRIPTION,
+    DIM_SPEND_CODE,
+    DIM_SUPPLIER,
+    build_dim_buyer,
+    distinct_buyer_names,
+)
 from pipelines.reference import departments
-from pipelines.sources.base import REJECT_REASON, FileLoad
+from pipelines.sources.base import REJECT_CODE, FileLoad
+from pipelines.sources.marketplace import CODE, CODES, CUSTOMERS, DESCRIPTIONS, SUPPLIERS, loaded_rows, rejected_keys
 from pipelines.sources.marketplace import STAGING as MARKETPLACE_STAGING
-from pipelines.sources.marketplace import STAGING_SCHEMA as MARKETPLACE_SCHEMA
 
-SUPERSEDED_SCHEMA = {"source_file": pl.String, "framework_family": pl.String, "month": pl.Date}
+SUPERSEDED_SCHEMA = {"source_file": pl.String, CODE: pl.Int64}
 
 
 @dataclass
@@ -30,7 +36,9 @@ class ModelResult:
     marketplace_parquet: list[Path]
     match_rates: pl.DataFrame
     alias_problems: list[str] = field(default_factory=list)
-    #: (source_file, framework_family, month) of marketplace rows replaced by a later cumulative release.
+    #: Keys whose rows are rejected in every file (bad spend codes, blank names): the writer skips them.
+    marketplace_rejected_keys: dict[str, pl.DataFrame] = field(default_factory=dict)
+    #: (source_file, spend_code_id) of marketplace rows replaced by a later cumulative release.
     superseded: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=SUPERSEDED_SCHEMA))
 
 
@@ -45,40 +53,56 @@ def staging_frames(loads: list[FileLoad]) -> dict[str, pl.DataFrame]:
     return {name: pl.concat(frames, how="diagonal_relaxed") for name, frames in grouped.items()}
 
 
-def marketplace_rows(loads: list[FileLoad], superseded: pl.DataFrame) -> tuple[pl.LazyFrame, list[Path]]:
-    """Loaded marketplace rows across files (lazily, from Parquet), minus superseded months."""
-    paths = [p for load in loads for n, p in load.parquet.items() if n == MARKETPLACE_STAGING]
-    if not paths:
-        return pl.LazyFrame(schema=MARKETPLACE_SCHEMA), []
-    rows = pl.scan_parquet(paths).filter(pl.col(REJECT_REASON).is_null())
+def _marketplace_files(loads: list[FileLoad]) -> list[tuple[FileLoad, Path]]:
+    return [(load, p) for load in loads for n, p in load.parquet.items() if n == MARKETPLACE_STAGING]
+
+
+def marketplace_lookups(loads: list[FileLoad]) -> dict[str, pl.DataFrame]:
+    """Every file's lookups, concatenated and de-duplicated on their keys (keys are content hashes)."""
+    keys = {CODES: CODE, SUPPLIERS: "supplier_id", CUSTOMERS: "buyer_id", DESCRIPTIONS: "description_id"}
+    files = _marketplace_files(loads)
+    out: dict[str, pl.DataFrame] = {}
+    for kind, key in keys.items():
+        frames = [load.lookups[kind] for load, _ in files]
+        out[kind] = (
+            pl.concat(frames, how="vertical_relaxed").unique(key, keep="first", maintain_order=True)
+            if frames
+            else pl.DataFrame()
+        )
+    return out
+
+
+def marketplace_rows(files: list[tuple[FileLoad, Path]], superseded: pl.DataFrame) -> pl.LazyFrame:
+    """Loaded keyed marketplace rows across files (lazily, from Parquet) minus superseded months."""
+    frames = [loaded_rows(pl.scan_parquet(p), load.lookups) for load, p in files]
+    if not frames:
+        return pl.LazyFrame(schema={"buyer_id": pl.Int64, CODE: pl.Int64, "amount": pl.Decimal(18, 2)})
+    rows = pl.concat(frames)
     if superseded.height:
-        rows = rows.join(superseded.lazy(), on=["source_file", "framework_family", "month"], how="anti")
-    return rows, paths
+        rows = rows.join(superseded.lazy(), on=["source_file", CODE], how="anti")
+    return rows
 
 
-def supersede_cumulative_releases(loads: list[FileLoad]) -> pl.DataFrame:
+def supersede_cumulative_releases(loads: list[FileLoad], codes: pl.DataFrame) -> pl.DataFrame:
     """Publishers re-issue marketplace spend cumulatively (each release repeats earlier months,
     sometimes revised). For every framework family (G-Cloud and DOS are published separately)
     and month published in more than one file, keep the rows of the latest release (the file
     whose data for that family runs latest; ties by file name) and reject the others' rows for
     that month with the reason, so nothing is double counted and nothing vanishes.
 
-    Mutates the losing FileLoads' counts and rejects; returns the (source_file, family, month) dropped.
+    Mutates the losing FileLoads' counts and rejects; returns the (source_file, spend_code_id) dropped.
     """
-    files = [(load, p) for load in loads for n, p in load.parquet.items() if n == MARKETPLACE_STAGING]
+    files = _marketplace_files(loads)
     empty = pl.DataFrame(schema=SUPERSEDED_SCHEMA)
     if len(files) < 2:
         return empty
-    months = pl.concat(
+    per_code = pl.concat(
         [
-            pl.scan_parquet(p)
-            .filter(pl.col(REJECT_REASON).is_null())
-            .group_by("source_file", "framework_family", "month")
-            .agg(pl.len().alias("n"))
-            .collect()
-            for _, p in files
+            loaded_rows(pl.scan_parquet(p), load.lookups).group_by("source_file", CODE).agg(pl.len()).collect()
+            for load, p in files
         ]
-    )
+    ).join(codes.select(CODE, "framework_family", "month"), on=CODE)
+    months = per_code.group_by("source_file", "framework_family", "month").agg(pl.col("len").sum())
     keys = ["framework_family", "month"]
     latest = months.group_by("source_file", "framework_family").agg(pl.col("month").max().alias("latest"))
     ranked = months.join(latest, on=["source_file", "framework_family"]).sort(
@@ -88,15 +112,16 @@ def supersede_cumulative_releases(loads: list[FileLoad]) -> pl.DataFrame:
     losers = ranked.join(winners, on=keys).filter(pl.col("source_file") != pl.col("winner"))
     if not losers.height:
         return empty
+    lost_codes = per_code.join(losers.select("source_file", *keys, "winner"), on=["source_file", *keys])
     for load, path in files:
-        lost = losers.filter(pl.col("source_file") == load.path.name)
+        lost = lost_codes.filter(pl.col("source_file") == load.path.name)
         if not lost.height:
             continue
         dropped = (
-            pl.scan_parquet(path)
-            .filter(pl.col(REJECT_REASON).is_null())
-            .join(lost.lazy().select(*keys, "winner"), on=keys, how="inner")
-            .select("source_line", "month", "framework_family", "winner")
+            loaded_rows(pl.scan_parquet(path), load.lookups)
+            .join(lost.lazy().select(CODE, *keys, "winner"), on=CODE, how="inner")
+            .select("source_line", *keys, "winner")
+            .sort("source_line")
             .collect()
         )
         rejects = dropped.select(
@@ -115,9 +140,10 @@ def supersede_cumulative_releases(loads: list[FileLoad]) -> pl.DataFrame:
         )
         load.rejects = pl.concat([load.rejects, rejects.cast(load.rejects.schema)])
         load.rows_loaded -= dropped.height
-        load.notes.append(f"{dropped.height:,} rows in {lost.height} month(s) superseded by a later release")
+        n_months = lost.select(keys).unique().height
+        load.notes.append(f"{dropped.height:,} rows in {n_months} month(s) superseded by a later release")
         load.check_reconciles()
-    return losers.select("source_file", "framework_family", "month")
+    return lost_codes.select("source_file", pl.col(CODE).cast(pl.Int64))
 
 
 def build_model(loads: list[FileLoad], aliases_path: Path | None = None) -> ModelResult:
@@ -131,9 +157,19 @@ def build_model(loads: list[FileLoad], aliases_path: Path | None = None) -> Mode
     tables |= ministers.build_ministers(stg)
     tables |= contracts_finder.build_contract_notices(stg)
 
-    superseded = supersede_cumulative_releases(loads)
-    spend, parquet = marketplace_rows(loads, superseded)
-    names = distinct_buyer_names(spend, tables["fact_contract_notice"])
+    lookups = marketplace_lookups(loads)
+    files = _marketplace_files(loads)
+    codes = (
+        lookups[CODES]
+        if files
+        else pl.DataFrame(schema={CODE: pl.Int64, "framework_family": pl.String, "month": pl.Date, "sector": pl.String})
+    )
+    superseded = supersede_cumulative_releases(loads, codes)
+    spend = marketplace_rows(files, superseded)
+    customers = (
+        lookups[CUSTOMERS] if files else pl.DataFrame(schema={"buyer_id": pl.Int64, "customer_name_raw": pl.String})
+    )
+    names = distinct_buyer_names(spend, codes, customers, tables["fact_contract_notice"])
     resolver = Resolver(
         councils=tables["dim_council"],
         combined_authorities=tables["dim_combined_authority"],
@@ -154,13 +190,26 @@ def build_model(loads: list[FileLoad], aliases_path: Path | None = None) -> Mode
         departments=departments(),
     )
     rates = match_rates(tables["dim_buyer"])
+    tables |= marketplace_dimensions(lookups, files)
     return ModelResult(
         tables=tables,
-        marketplace_parquet=parquet,
+        marketplace_parquet=[p for _, p in files],
+        marketplace_rejected_keys=rejected_keys(lookups) if files else {},
         match_rates=rates,
         alias_problems=resolver.alias_errors,
         superseded=superseded,
     )
+
+
+def marketplace_dimensions(lookups: dict[str, pl.DataFrame], files: list) -> dict[str, pl.DataFrame]:
+    """dim_spend_code, dim_supplier, dim_description from the lookups (valid keys only)."""
+    if not files:
+        return {t.name: t.empty() for t in (DIM_SPEND_CODE, DIM_SUPPLIER, DIM_DESCRIPTION)}
+    return {
+        DIM_SPEND_CODE.name: DIM_SPEND_CODE.conform(lookups[CODES].filter(pl.col(REJECT_CODE).is_null())),
+        DIM_SUPPLIER.name: DIM_SUPPLIER.conform(lookups[SUPPLIERS].filter(pl.col("supplier_name").is_not_null())),
+        DIM_DESCRIPTION.name: DIM_DESCRIPTION.conform(lookups[DESCRIPTIONS]),
+    }
 
 
 def match_rates(dim_buyer: pl.DataFrame) -> pl.DataFrame:

@@ -18,6 +18,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 HEAD_BYTES = 64 * 1024
 CHUNK_BYTES = 8 * 1024 * 1024
 
@@ -202,8 +204,18 @@ def _line_endings(crlf: int, lone_cr: int, lone_lf: int) -> str:
 
 
 def _count_endings(chunk: bytes) -> tuple[int, int, int]:
-    crlf = chunk.count(b"\r\n")
-    return crlf, chunk.count(b"\r") - crlf, chunk.count(b"\n") - crlf
+    """(CRLF, lone CR, lone LF) counts; only whether each is non-zero matters to callers.
+
+    A chunk without CR (the usual LF file) is settled by one memchr; otherwise numpy
+    counts in a few vector passes (bytes.count of a two-byte pattern is several times slower).
+    """
+    if chunk.find(b"\r") < 0:
+        return 0, 0, 1 if chunk.find(b"\n") >= 0 else 0
+    a = np.frombuffer(chunk, dtype=np.uint8)
+    cr_at = np.flatnonzero(a == 13)
+    after = cr_at + 1
+    crlf = int(np.count_nonzero(a[after[after < a.size]] == 10))
+    return crlf, int(cr_at.size) - crlf, int(np.count_nonzero(a == 10)) - crlf
 
 
 def _read_chunks(path: Path):
@@ -234,7 +246,8 @@ def prepare_csv(path: Path, workdir: Path) -> PreparedText:
     for chunk in _read_chunks(path):
         a, b, c = _count_endings(chunk)
         crlf, lone_cr, lone_lf = crlf + a, lone_cr + b, lone_lf + c
-        if utf8_ok:
+        if utf8_ok and (not chunk.isascii() or decoder.getstate()[0]):
+            # ASCII chunks (most of a typical file) need no decoding; the check is C-fast.
             try:
                 decoder.decode(chunk, final=False)
             except UnicodeDecodeError:

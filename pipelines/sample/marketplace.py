@@ -224,6 +224,8 @@ class Universe:
         self.rng = np.random.default_rng(seed)
         self.buyers = load_buyers(self.rng)
         self.suppliers, self.supplier_sme, self.supplier_weight = make_suppliers(self.rng)
+        p = self.supplier_weight / self.supplier_weight.sum()
+        self.usual_suppliers = self.rng.choice(len(self.suppliers), size=(len(self.buyers), 12), p=p)
 
     def rows(
         self, n: int, months: list[dt.date], rng: np.random.Generator, sme_bias: float = 1.0
@@ -243,7 +245,11 @@ class Universe:
             pw = np.where(active, b_weight, 0)
             buyer_idx[out_of_range] = rng.choice(len(self.buyers), size=int(out_of_range.sum()), p=pw / pw.sum())
         s_weight = self.supplier_weight * np.where(self.supplier_sme, sme_bias, 1.0)
-        supplier_idx = rng.choice(len(self.suppliers), size=n, p=s_weight / s_weight.sum())
+        any_supplier = rng.choice(len(self.suppliers), size=n, p=s_weight / s_weight.sum())
+        # Buyers keep going back to the suppliers they know: 85% of a buyer's lines go to its own
+        # dozen or so suppliers (drawn once per buyer), the rest anywhere on the framework.
+        usual = self.usual_suppliers[buyer_idx, rng.integers(0, self.usual_suppliers.shape[1], n)]
+        supplier_idx = np.where(rng.random(n) < 0.85, usual, any_supplier)
         amount = np.round(np.minimum(rng.lognormal(8.3, 1.5, n), 2_500_000), 2)
         credit = rng.random(n) < 0.02
         amount = np.where(credit, -np.round(amount * rng.uniform(0.05, 1.0, n), 2), amount)

@@ -32,6 +32,7 @@ REJECT_SCHEMA: dict[str, pl.DataType] = {
 REJECT_COLUMN = "_reject_column"
 REJECT_VALUE = "_reject_value"
 REJECT_REASON = "_reject_reason"
+REJECT_CODE = "_reject_code"
 LINE = "source_line"
 FILE = "source_file"
 
@@ -53,6 +54,9 @@ class FileLoad:
     #: For large sources: staging name -> Parquet file holding every row read, with the
     #: _reject_* columns; the writer loads `WHERE _reject_reason IS NULL` straight from it.
     parquet: dict[str, Path] = field(default_factory=dict)
+    #: For large sources: staging name -> small lookup the Parquet rows join to (on source_file,
+    #: _code_id) for their low-cardinality columns (month, framework, lot, sector, SME flag).
+    lookups: dict[str, pl.DataFrame] = field(default_factory=dict)
 
     @property
     def rows_rejected(self) -> int:
@@ -77,7 +81,7 @@ class Format:
     load: Callable[[Path, Head, Path], FileLoad]  # (path, head, workdir) -> FileLoad
     publisher: str = ""
     licence: str = ""
-    #: Normalised header names (see `header_key`) the layout needs; used to explain a near miss
+    #: Header names the layout needs, as the publisher writes them; used to explain a near miss
     #: ("looks like X but lacks column Y") when no format matches a file.
     required_columns: tuple[str, ...] = ()
 
@@ -93,20 +97,39 @@ class Check:
     column_expr: pl.Expr | None = None  # when the reported column depends on the row
 
 
-def apply_checks(frame: pl.LazyFrame, checks: Sequence[Check]) -> pl.LazyFrame:
-    """Add _reject_column/_reject_value/_reject_reason; the first failing check wins."""
+def flag_rejects(frame: pl.LazyFrame, checks: Sequence[Check]) -> pl.LazyFrame:
+    """Add _reject_code: the index of the first failing check (null when the row passes).
+
+    Only an integer per row, so it stays cheap on millions of rows; `explain_rejects` turns
+    the code into column, value and reason for the (few) rejected rows afterwards.
+    """
+    code: pl.Expr = pl.lit(None, dtype=pl.Int16)
+    for index in reversed(range(len(checks))):
+        code = pl.when(checks[index].failed.fill_null(False)).then(pl.lit(index, dtype=pl.Int16)).otherwise(code)
+    return frame.with_columns(code.alias(REJECT_CODE))
+
+
+def explain_rejects(frame: pl.LazyFrame, checks: Sequence[Check]) -> pl.LazyFrame:
+    """Add _reject_column/_reject_value/_reject_reason from _reject_code (run on rejected rows only)."""
     column: pl.Expr = pl.lit(None, dtype=pl.String)
     value: pl.Expr = pl.lit(None, dtype=pl.String)
     reason: pl.Expr = pl.lit(None, dtype=pl.String)
-    for check in reversed(checks):
-        failed = check.failed.fill_null(False)
+    code = pl.col(REJECT_CODE)
+    for index in reversed(range(len(checks))):
+        check = checks[index]
+        hit = code == index
         val = check.value if check.value is not None else pl.col(check.column)
         why = pl.lit(check.reason) if isinstance(check.reason, str) else check.reason
         col = check.column_expr if check.column_expr is not None else pl.lit(check.column)
-        column = pl.when(failed).then(col).otherwise(column)
-        value = pl.when(failed).then(val.cast(pl.String)).otherwise(value)
-        reason = pl.when(failed).then(why).otherwise(reason)
+        column = pl.when(hit).then(col).otherwise(column)
+        value = pl.when(hit).then(val.cast(pl.String)).otherwise(value)
+        reason = pl.when(hit).then(why).otherwise(reason)
     return frame.with_columns(column.alias(REJECT_COLUMN), value.alias(REJECT_VALUE), reason.alias(REJECT_REASON))
+
+
+def apply_checks(frame: pl.LazyFrame, checks: Sequence[Check]) -> pl.LazyFrame:
+    """Add _reject_code and _reject_column/_reject_value/_reject_reason; the first failing check wins."""
+    return explain_rejects(flag_rejects(frame, checks), checks)
 
 
 def required(column: str, label: str | None = None) -> Check:
@@ -122,7 +145,9 @@ def unparseable(raw: str, parsed: pl.Expr, what: str) -> Check:
 def split_rejects(frame: pl.DataFrame, path: Path, source: str, fmt: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Split a checked frame into (loaded rows without internal columns, rejects)."""
     bad = frame.filter(pl.col(REJECT_REASON).is_not_null())
-    good = frame.filter(pl.col(REJECT_REASON).is_null()).drop(REJECT_COLUMN, REJECT_VALUE, REJECT_REASON)
+    good = frame.filter(pl.col(REJECT_REASON).is_null()).drop(
+        REJECT_COLUMN, REJECT_VALUE, REJECT_REASON, REJECT_CODE, strict=False
+    )
     rejects = rejects_frame(bad, path, source, fmt)
     return good, rejects
 

@@ -460,9 +460,19 @@ def _object_head(head: Head) -> bool:
     return head.kind in ("json", "jsonl") and head.text.lstrip().startswith("{")
 
 
+_RELEASE_START = re.compile(r'\s*\{\s*"(ocid|id)"\s*:\s*"[^"]*"\s*,\s*"(ocid|id)"\s*:')
+
+
 def matches_ocds_lines(head: Head) -> bool:
-    """JSON lines whose first line is an OCDS release."""
-    return head.kind == "jsonl" and is_release(head.first_json_line())
+    """JSON lines whose first line is an OCDS release.
+
+    A first release longer than the 64 KiB head cannot be parsed from it; such a head (one unfinished line
+    starting with the release's "ocid"/"id" keys) is accepted too.
+    """
+    if head.kind == "jsonl":
+        return is_release(head.first_json_line())
+    unfinished = head.kind == "json" and len([ln for ln in head.lines if ln.strip()]) == 1
+    return unfinished and _RELEASE_START.match(head.text) is not None and '"releases"' not in head.text
 
 
 def matches_ocds_package(head: Head) -> bool:

@@ -32,7 +32,6 @@ from pipelines.sources.base import (
     apply_checks,
     bad_line_checks,
     extra_fields_check,
-    header_key,
     repeated_header_check,
     scan_csv_strings,
     split_rejects,
@@ -343,7 +342,7 @@ def _format(table: IfgTable) -> Format:
         load=partial(_load, table=table),
         publisher=PUBLISHER,
         licence=LICENCE,
-        required_columns=tuple(header_key(c) for c in table.columns),
+        required_columns=tuple(table.columns),
     )
 
 

@@ -43,7 +43,6 @@ from pipelines.sources.base import (
     apply_checks,
     bad_line_checks,
     extra_fields_check,
-    header_key,
     make_reject,
     rejects_from_dicts,
     repeated_header_check,
@@ -891,7 +890,7 @@ FORMATS: list[Format] = [
         description="NOMIS API extract of ONS mid-year population estimates by age band (GEOGRAPHY_CODE, C_AGE_NAME, OBS_VALUE)",
         matches=matches_nomis_population,
         load=load_nomis_population,
-        required_columns=tuple(header_key(c) for c in NOMIS_REQUIRED),
+        required_columns=tuple(NOMIS_REQUIRED),
         **_COMMON,
     ),
     Format(

@@ -34,7 +34,6 @@ from pipelines.sources.base import (
     bad_line_checks,
     empty_rejects,
     extra_fields_check,
-    header_key,
     repeated_header_check,
     scan_csv_strings,
     split_rejects,
@@ -533,7 +532,7 @@ FORMATS: list[Format] = [
         load=load,
         publisher="Cabinet Office",
         licence="Open Government Licence v3.0",
-        required_columns=tuple(header_key(c) for c in REQUIRED_HEADERS),
+        required_columns=tuple(REQUIRED_HEADERS),
     )
 ]
 

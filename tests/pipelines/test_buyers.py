@@ -46,7 +46,9 @@ COUNCILS = pl.DataFrame(
         "council_type": ["metropolitan district", "London borough", "metropolitan district", "metropolitan district", "county council", "unitary authority", "unitary authority"],
     }
 )  # fmt: skip
-CAS = pl.DataFrame({"ca_code": ["E47000001", "E61000001"], "ca_name": ["Greater Manchester", "Greater London Authority"]})
+CAS = pl.DataFrame(
+    {"ca_code": ["E47000001", "E61000001"], "ca_name": ["Greater Manchester", "Greater London Authority"]}
+)
 ORGS = pl.DataFrame(
     {
         "slug": ["driver-and-vehicle-licensing-agency", "hm-revenue-customs", "skills-funding-agency"],
@@ -73,7 +75,12 @@ def resolver(aliases: pl.DataFrame | None = None) -> Resolver:
         ("Greater London Authority", "Local Government", "E61000001", "exact"),
         ("DVLA", "Central Government", "driver-and-vehicle-licensing-agency", "exact"),
         ("HM Revenue and Customs", "Central Government", "hm-revenue-customs", "exact"),
-        ("Department for Communities and Local Government", "Central Government", "department-for-communities-and-local-government", "exact"),
+        (
+            "Department for Communities and Local Government",
+            "Central Government",
+            "department-for-communities-and-local-government",
+            "exact",
+        ),
         ("Manchster City Council", "Local Government", "E08000003", "fuzzy"),
     ],
 )
@@ -92,7 +99,9 @@ def test_fire_service_is_not_fuzzed_onto_a_council() -> None:
 
 
 def test_alias_file_wins_over_everything() -> None:
-    aliases = pl.DataFrame({"buyer_name": ["Manchester City Council"], "organisation_code": ["E09000007"], "note": [None]})
+    aliases = pl.DataFrame(
+        {"buyer_name": ["Manchester City Council"], "organisation_code": ["E09000007"], "note": [None]}
+    )
     row = resolver(aliases).resolve("manchester city council", "Local Government")
     assert (row["org_code"], row["match_method"], row["match_score"]) == ("E09000007", "alias", 100.0)
 

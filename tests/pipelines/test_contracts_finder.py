@@ -154,6 +154,15 @@ def test_release_lines_are_recognised(tmp_path: Path) -> None:
     assert ours(jsonl(tmp_path / "r.jsonl", [release()])) == [FORMAT_OCDS_LINES]
 
 
+def test_release_longer_than_the_head_is_recognised(tmp_path: Path) -> None:
+    big = release()
+    big["tender"]["documents"] = [{"id": str(i), "url": "https://example.org/" + "d" * 200} for i in range(400)]
+    path = jsonl(tmp_path / "big.jsonl", [big, release("second-1")])
+    assert len(path.read_text().splitlines()[0]) > 64 * 1024
+    assert ours(path) == [FORMAT_OCDS_LINES]
+    assert load(path).rows_loaded == 2
+
+
 def test_release_package_is_recognised_pretty_and_on_one_line(tmp_path: Path) -> None:
     package = {"uri": "https://example/p.json", "publisher": {"name": "Cabinet Office"}, "releases": [release()]}
     pretty = tmp_path / "p.json"

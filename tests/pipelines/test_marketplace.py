@@ -124,10 +124,22 @@ GOOD = "1,G-Cloud,3,S Ltd,Home Office,2014-01-01,x,10,Central Government,SME\n"
     [
         ("2,G-Cloud,3,S Ltd,,2014-01-01,x,10,Central Government,SME\n", "CustomerName", "missing customer name"),
         ("2,G-Cloud,3,,Home Office,2014-01-01,x,10,Central Government,SME\n", "SupplierName", "missing supplier name"),
-        ("2,G-Cloud,3,S Ltd,Home Office,2014-01-01,x,,Central Government,SME\n", "EvidencedSpend", "missing spend amount"),
+        (
+            "2,G-Cloud,3,S Ltd,Home Office,2014-01-01,x,,Central Government,SME\n",
+            "EvidencedSpend",
+            "missing spend amount",
+        ),
         ("2,G-Cloud,3,S Ltd,Home Office,2014-01-01,x,N/A,Central Government,SME\n", "EvidencedSpend", "not an amount"),
-        ("2,G-Cloud,3,S Ltd,Home Office,2014-13-01,x,10,Central Government,SME\n", "ReturnMonth", "not a readable date"),
-        ("2,G-Cloud,3,S Ltd,Home Office,01/13/2014,x,10,Central Government,SME\n", "ReturnMonth", "not a readable date"),
+        (
+            "2,G-Cloud,3,S Ltd,Home Office,2014-13-01,x,10,Central Government,SME\n",
+            "ReturnMonth",
+            "not a readable date",
+        ),
+        (
+            "2,G-Cloud,3,S Ltd,Home Office,01/13/2014,x,10,Central Government,SME\n",
+            "ReturnMonth",
+            "not a readable date",
+        ),
         ("2,G-Cloud,3,S Ltd,Home Office,1999-01-01,x,10,Central Government,SME\n", "ReturnMonth", "outside"),
         ("2,G-Cloud,7,S Ltd,Home Office,2014-01-01,x,10,Central Government,SME\n", "LotDescription", "lot number"),
         ("2,G-Cloud,3,S Ltd,Home Office,2014-01-01,x,10,Central Government,Maybe\n", "SMEorLarge", "SME flag"),
@@ -153,7 +165,9 @@ def test_each_rule_rejects_the_row_with_file_line_column_and_reason(
 
 def test_undecodable_byte_rejects_only_its_row(tmp_path: Path) -> None:
     path = tmp_path / "enc.csv"
-    path.write_bytes((HEADER + GOOD).encode() + b"2,G-Cloud,3,S\x81 Ltd,Home Office,2014-01-01,x,10,Central Government,SME\n")
+    path.write_bytes(
+        (HEADER + GOOD).encode() + b"2,G-Cloud,3,S\x81 Ltd,Home Office,2014-01-01,x,10,Central Government,SME\n"
+    )
     loaded, _ = load(path, tmp_path / "w")
     reject = loaded.rejects.row(0, named=True)
     assert (reject["line"], reject["column_name"]) == (3, "SupplierName")

@@ -1,0 +1,147 @@
+"""The writer: atomic swap, contract, reconciliation, skipped and unreadable files, real files end to end."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.contracts import ALL_TABLES, validate
+from pipelines.warehouse import BuildError, build
+from tests.conftest import HOSTILE_SUPPLIER, SHARED_DATA
+
+
+def q(path: Path, sql: str, **params) -> list[tuple]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.sql(sql, params=params or None).fetchall()
+    finally:
+        con.close()
+
+
+def test_sample_builds_and_meets_its_contract(fixture_warehouse: Path) -> None:
+    con = duckdb.connect(str(fixture_warehouse), read_only=True)
+    try:
+        assert validate(con) == []
+        tables = {r[0] for r in con.sql("SELECT table_name FROM information_schema.tables").fetchall()}
+        assert {t.name for t in ALL_TABLES} <= tables
+        assert con.sql("SELECT is_sample FROM build_info").fetchall() == [(True,)]
+    finally:
+        con.close()
+
+
+def test_every_file_reconciles_and_every_reject_is_kept(fixture_warehouse: Path) -> None:
+    rows = q(
+        fixture_warehouse,
+        """SELECT f.file_name, f.rows_read, f.rows_loaded, f.rows_rejected, count(r.file_name)
+           FROM build_files f LEFT JOIN rejects r USING (file_name)
+           WHERE f.status = 'loaded' GROUP BY ALL""",
+    )
+    assert rows
+    for name, read, loaded, rejected, kept in rows:
+        assert read == loaded + rejected, name
+        assert rejected == kept, name
+
+
+def test_marketplace_fact_rows_equal_loaded_rows(fixture_warehouse: Path) -> None:
+    per_file = dict(
+        q(
+            fixture_warehouse,
+            "SELECT file_name, rows_loaded FROM build_files WHERE source = 'marketplace_spend'",
+        )
+    )
+    in_fact = dict(q(fixture_warehouse, "SELECT source_file, count(*) FROM v_marketplace_spend GROUP BY 1"))
+    assert {k: v for k, v in per_file.items() if v} == in_fact
+
+
+def test_cumulative_release_months_are_counted_once(fixture_warehouse: Path) -> None:
+    dupes = q(
+        fixture_warehouse,
+        """SELECT framework_family, month, count(DISTINCT source_file) FROM v_marketplace_spend
+           GROUP BY ALL HAVING count(DISTINCT source_file) > 1""",
+    )
+    assert dupes == []
+    superseded = q(fixture_warehouse, "SELECT count(*) FROM rejects WHERE reason LIKE 'superseded:%'")[0][0]
+    assert superseded > 0
+
+
+def test_monthly_mart_matches_the_fact(fixture_warehouse: Path) -> None:
+    mart = q(fixture_warehouse, "SELECT round(sum(spend), 2) FROM mart_marketplace_monthly WHERE area_level='national'")
+    fact = q(fixture_warehouse, "SELECT round(sum(amount)::DOUBLE, 2) FROM fact_marketplace_spend")
+    assert mart == fact
+
+
+def test_hostile_supplier_is_stored_verbatim(fixture_warehouse: Path) -> None:
+    rows = q(fixture_warehouse, "SELECT count(*) FROM v_marketplace_spend WHERE supplier_name = $s", s=HOSTILE_SUPPLIER)
+    assert rows == [(1,)]
+
+
+def test_london_boroughs_belong_to_the_greater_london_authority(fixture_warehouse: Path) -> None:
+    rows = q(
+        fixture_warehouse,
+        "SELECT DISTINCT ca_code FROM dim_lad WHERE lad_code LIKE 'E09%' AND vintage = (SELECT max(vintage) FROM dim_lad)",
+    )
+    assert rows == [("E61000001",)]
+
+
+def _small_raw(tmp_path: Path, sample_raw: Path) -> Path:
+    raw = tmp_path / "raw"
+    shutil.copytree(sample_raw, raw)
+    return raw
+
+
+def test_a_failed_build_leaves_the_old_warehouse_intact(tmp_path: Path, sample_raw: Path) -> None:
+    raw = _small_raw(tmp_path, sample_raw)
+    out = tmp_path / "w.duckdb"
+    build(raw, out)
+    before = q(out, "SELECT built_at, (SELECT count(*) FROM fact_marketplace_spend) FROM build_info")
+    (raw / "digital-marketplace" / "broken.csv").write_text("Framework,Lot,Supplier,Customer\nG-Cloud,1,a,b\n")
+    with pytest.raises(BuildError) as info:
+        build(raw, out)
+    assert "broken.csv" in str(info.value) and "For_Month" in str(info.value)
+    assert q(out, "SELECT built_at, (SELECT count(*) FROM fact_marketplace_spend) FROM build_info") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["raw", "w.duckdb"]  # no temp files left behind
+
+
+def test_keep_going_skips_unreadable_files_and_says_why(tmp_path: Path, sample_raw: Path) -> None:
+    raw = _small_raw(tmp_path, sample_raw)
+    (raw / "mystery.csv").write_text("a,b,c\n1,2,3\n")
+    (raw / "empty.csv").write_text("")
+    shutil.copy(raw / "sme-spend" / "sme-spend-2019-20.csv", raw / "copy-of-2019.csv")
+    report = build(raw, tmp_path / "w.duckdb", keep_going=True)
+    status = {f.path.name: (f.status, f.message) for f in report.files}
+    assert status["mystery.csv"][0] == "unreadable" and "not recognised" in status["mystery.csv"][1]
+    assert status["empty.csv"][0] == "empty"
+    pair = {status["copy-of-2019.csv"][0], status["sme-spend-2019-20.csv"][0]}
+    assert pair == {"loaded", "duplicate"}
+    duplicate = next(m for s, m in (status["copy-of-2019.csv"], status["sme-spend-2019-20.csv"]) if s == "duplicate")
+    assert "same content as" in duplicate
+    stored = q(tmp_path / "w.duckdb", "SELECT status FROM build_files WHERE file_name = 'mystery.csv'")
+    assert stored == [("unreadable",)]
+
+
+@pytest.mark.skipif(not SHARED_DATA.exists(), reason="real published files in ../shared/data are not present")
+def test_real_files_end_to_end(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    for folder in ("govspend-gcloud", "ons-geography", "govuk-organisations"):
+        shutil.copytree(SHARED_DATA / folder, raw / folder)
+    out = tmp_path / "real.duckdb"
+    report = build(raw, out)
+    assert not report.is_sample
+    assert str(q(out, "SELECT sum(amount) FROM fact_marketplace_spend")[0][0]) == "217455674.38"
+    # Every council the ONS lookup names that buys in the 2014 file is resolved.
+    unresolved_councils = q(
+        out,
+        """SELECT b.buyer_name FROM dim_buyer b JOIN dim_lad l
+             ON regexp_replace(lower(b.normalized_name), '[^a-z]', '', 'g')
+              = regexp_replace(lower(l.lad_name), '[^a-z]', '', 'g')
+           WHERE b.match_method = 'unresolved'""",
+    )
+    assert unresolved_councils == []
+    local = q(
+        out,
+        "SELECT names_resolved_pct, spend_resolved_pct FROM mart_buyer_match_rates WHERE sector = 'Local Government'",
+    )
+    assert local[0][0] > 80 and local[0][1] > 95
