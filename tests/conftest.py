@@ -20,7 +20,7 @@ def write_hostile_file(raw: Path) -> Path:
     path.write_text(
         "FrameworkName,Lot,SupplierName,SMEStatus,CustomerName,Sector,SpendMonth,EvidencedSpend\n"
         f'G-Cloud 12,Cloud software,"{HOSTILE_SUPPLIER.replace(chr(34), chr(34) * 2)}",SME,'
-        "Manchester City Council,Local Government,2026-10,1234.56\n",
+        "Manchester City Council,Local Government,2026-10,5000000.00\n",
         encoding="utf-8",
     )
     return path

@@ -1,0 +1,53 @@
+"""Entry point: `python -m streamlit run dashboard/app.py` from the repository root.
+
+Sets up the page, makes sure there is a warehouse to read (building it from the built-in sample,
+with a visible progress message, the first time), draws the shared filters and runs the page.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, not the repository
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from dashboard import db  # noqa: E402
+from dashboard.filters import render_shared_filters  # noqa: E402
+from dashboard.warehouse_setup import ensure_warehouse  # noqa: E402
+
+st.set_page_config(
+    page_title="Technology procurement reform",
+    # No page_icon: a Material icon favicon is fetched from fonts.gstatic.com, which a locked-down
+    # network (and our browser tests) cannot reach.
+    layout="wide",
+    menu_items={
+        "About": "Dashboard of UK public-sector technology procurement reform: SME share, Digital "
+        "Marketplace uptake and ministers holding digital responsibility."
+    },
+)
+
+ensure_warehouse(db.warehouse_path())
+
+PAGES = [
+    st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
+    st.Page("views/sme-spend.py", title="SME spend by department", icon=":material/bar_chart:", url_path="sme-spend"),
+    st.Page("views/marketplace.py", title="Digital Marketplace uptake", icon=":material/map:", url_path="marketplace"),
+    st.Page("views/ministers.py", title="Ministers and digital", icon=":material/groups:", url_path="ministers"),
+    st.Page("views/contracts.py", title="Contracts Finder", icon=":material/description:", url_path="contracts"),
+    st.Page("views/data.py", title="Data and method", icon=":material/info:", url_path="data"),
+]
+
+navigation = st.navigation(PAGES)
+st.session_state["filters"] = render_shared_filters()
+with st.sidebar:
+    st.page_link(
+        PAGES[-1],
+        label="Accessibility statement",
+        icon=":material/accessibility:",
+        query_params={"section": "Accessibility"},
+    )
+navigation.run()

@@ -1,0 +1,140 @@
+"""Widgets every page shares: sample banner, headline, empty state, chart + table + downloads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from dashboard import db, export
+from dashboard.filters import Filters
+
+DOWNLOADS_KEY = "_downloads"  # registry of download builders, so tests can fetch the exact bytes
+
+
+def build_info() -> dict:
+    frame = db.query("build_info")
+    return frame.row(0, named=True) if frame.height else {}
+
+
+def sample_banner() -> None:
+    info = build_info()
+    if info.get("is_sample"):
+        st.info(
+            "**Sample data.** These figures are generated examples in the publishers' real formats, not "
+            "official statistics. Put published files in `data/raw/` and rebuild to see real figures.",
+            icon=":material/science:",
+        )
+
+
+def provenance(source: str, filters: Filters | None, extra: str = "") -> dict[str, str]:
+    """The trailing columns (CSV) or About sheet (Excel) every download carries."""
+    info = build_info()
+    built = info.get("built_at")
+    described = filters.describe() if filters else "none"
+    if extra:
+        described = f"{described}; {extra}" if filters else extra
+    return {
+        "data_source": source,
+        "data_built": f"{built:%Y-%m-%d %H:%M} UTC" if built else "unknown",
+        "data_filters": described,
+        "data_status": "SAMPLE data - not official statistics" if info.get("is_sample") else "published data",
+    }
+
+
+def headline(text: str) -> None:
+    """An active title stating the finding (accessible as the page's first heading)."""
+    st.subheader(text)
+
+
+def empty_state(message: str) -> None:
+    """Explain plainly why there is nothing to show, then stop the page."""
+    st.info(message, icon=":material/filter_alt_off:")
+    st.stop()
+
+
+def download_buttons(
+    frame: pl.DataFrame,
+    *,
+    key: str,
+    name: str,
+    source: str,
+    filters: Filters | None,
+    extra: str = "",
+    excel: bool = True,
+) -> None:
+    """CSV (and Excel) of exactly `frame`, built on click, formula-safe, with provenance."""
+    meta = provenance(source, filters, extra)
+    stem = export.slug(" ".join(filter(None, [name, filters.describe() if filters else "", extra])))
+
+    def make_csv() -> bytes:
+        return export.csv_bytes(frame, meta)
+
+    def make_xlsx() -> bytes:
+        return export.excel_bytes(frame, meta, sheet=name)
+
+    registry: dict[str, Callable[[], bytes]] = st.session_state.setdefault(DOWNLOADS_KEY, {})
+    registry[f"{key}_csv"] = make_csv
+    row = st.container(horizontal=True, gap="small")
+    with row:
+        st.download_button(
+            "Download CSV",
+            data=make_csv,
+            file_name=f"{stem}.csv",
+            mime="text/csv",
+            key=f"{key}_csv",
+            on_click="ignore",
+            icon=":material/download:",
+            help="The numbers behind this chart, with the filters, source and build time in the last columns.",
+        )
+    if excel:
+        registry[f"{key}_xlsx"] = make_xlsx
+        with row:
+            st.download_button(
+                "Download Excel",
+                data=make_xlsx,
+                file_name=f"{stem}.xlsx",
+                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                key=f"{key}_xlsx",
+                on_click="ignore",
+                icon=":material/table_view:",
+            )
+
+
+def chart_block(
+    chart: alt.TopLevelMixin,
+    table: pl.DataFrame,
+    *,
+    key: str,
+    alt_text: str,
+    name: str,
+    source: str,
+    filters: Filters | None,
+    extra: str = "",
+    column_config: dict | None = None,
+) -> None:
+    """A chart, the same numbers as a table (for screen readers and copying), and the downloads."""
+    # The builders are unit-tested; skipping Altair's schema validation here halves the time to
+    # send a chart (st.altair_chart would validate it again on every rerun).
+    st.vega_lite_chart(spec=chart.to_dict(validate=False), width="stretch", alt=alt_text, key=f"{key}_chart")
+    with st.expander("Show the numbers as a table"):
+        st.dataframe(table, hide_index=True, width="stretch", column_config=column_config)
+    download_buttons(table, key=key, name=name, source=source, filters=filters, extra=extra)
+
+
+def pct(value: float | None, digits: int = 1) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}%"
+
+
+def money(value: float | None) -> str:
+    """£ with a sensible unit: £1.2bn, £34.5m, £12.3k, £950."""
+    if value is None:
+        return "n/a"
+    sign = "-" if value < 0 else ""
+    v = abs(value)
+    for size, unit in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
+        if v >= size:
+            return f"{sign}£{v / size:,.1f}{unit}"
+    return f"{sign}£{v:,.0f}"

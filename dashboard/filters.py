@@ -1,0 +1,160 @@
+"""Shared filters, drawn once in the entrypoint so every page URL is a deep link.
+
+The area and the financial-year range are widgets bound to query parameters (`?area=...&years=...`),
+so a metro-mayor team can pick Greater Manchester once, move between pages, and send the link.
+Streamlit silently drops a query-parameter value that is not an option; we look first, and when
+a link asks for something we do not know we say so on the page and fall back to the default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import polars as pl
+import streamlit as st
+
+from dashboard import db
+
+AREA_KEY = "area"
+YEARS_KEY = "years"
+NATIONAL_LABEL = "All areas (UK-wide)"
+LEVEL_NAMES = {
+    "national": "all buyers",
+    "region": "region",
+    "combined_authority": "combined authority",
+    "lad": "council",
+}
+MAX_ECHO = 60
+
+
+@dataclass(frozen=True)
+class Area:
+    level: str  # national | region | combined_authority
+    code: str
+    name: str
+    label: str  # what the picker and the URL show
+
+
+@dataclass(frozen=True)
+class Filters:
+    area: Area
+    fy_from: str
+    fy_to: str
+    years: tuple[str, ...]  # every financial year with data, oldest first
+
+    @property
+    def years_in_range(self) -> list[str]:
+        return [y for y in self.years if self.fy_from <= y <= self.fy_to]
+
+    def describe(self) -> str:
+        span = self.fy_from if self.fy_from == self.fy_to else f"{self.fy_from} to {self.fy_to}"
+        return f"{self.area.label}, {span}"
+
+
+def area_choices(frame: pl.DataFrame) -> list[Area]:
+    """Areas with unique labels (a region and a combined authority can share a name)."""
+    names = frame["area_name"].to_list()
+    areas = []
+    for row in frame.iter_rows(named=True):
+        if row["area_level"] == "national":
+            label = NATIONAL_LABEL
+        elif names.count(row["area_name"]) > 1:
+            label = f"{row['area_name']} ({LEVEL_NAMES[row['area_level']]})"
+        else:
+            label = row["area_name"]
+        areas.append(Area(row["area_level"], row["area_code"], row["area_name"], label))
+    return areas
+
+
+def echo(value: str) -> str:
+    """A value from a link, quoted and shortened, safe to show back on the page."""
+    shown = value if len(value) <= MAX_ECHO else value[:MAX_ECHO] + "..."
+    return repr(shown)
+
+
+def link_notice(values: list[str], valid: set[str] | list[str], what: str, fallback: str) -> str | None:
+    """A notice when a link's values are not ones we know (pure: pass st.query_params.get_all(key))."""
+    allowed = set(valid)
+    bad = [v for v in values if v not in allowed]
+    if not bad:
+        return None
+    return f"The link asked for {what} {echo(bad[0])}, which this page does not have; showing {fallback} instead."
+
+
+def _check_link(key: str, valid: set[str], what: str, fallback: str) -> str | None:
+    """Read the URL's value for `key` before the bound widget silently drops an unknown one."""
+    return link_notice(st.query_params.get_all(key), valid, what, fallback)
+
+
+def render_shared_filters() -> Filters:
+    """Draw the area picker and year range in the sidebar; return the validated choice."""
+    areas = area_choices(db.query("area_options"))
+    by_label = {a.label: a for a in areas}
+    years = tuple(db.query("financial_years")["financial_year"].to_list())
+    notices = [
+        _check_link(AREA_KEY, set(by_label), "the area", NATIONAL_LABEL),
+        _check_link(YEARS_KEY, set(years), "the financial year", "every year"),
+    ]
+    for notice in filter(None, notices):
+        st.warning(notice, icon=":material/link_off:")
+
+    with st.sidebar:
+        st.markdown("**Filters** (apply to every page)")
+        label = st.selectbox(
+            "City region or area",
+            options=list(by_label),
+            index=0,
+            key=AREA_KEY,
+            bind="query-params",
+            help="English regions and combined authorities (metro-mayor city regions, including Greater London). "
+            "Spend counts where the buyer is; central government bodies count only in 'All areas'.",
+        )
+        if years:
+            chosen = st.select_slider(
+                "Financial years (April to March)",
+                options=list(years),
+                value=(years[0], years[-1]),
+                key=YEARS_KEY,
+                bind="query-params",
+            )
+            fy_from, fy_to = (chosen, chosen) if isinstance(chosen, str) else chosen
+        else:
+            fy_from = fy_to = ""
+        filters = Filters(area=by_label.get(label, areas[0]), fy_from=fy_from, fy_to=fy_to, years=years)
+        _share_link(filters)
+    return filters
+
+
+def link_params(filters: Filters) -> dict[str, str | list[str]]:
+    """Query parameters that carry the shared filters (only those that differ from the defaults)."""
+    params: dict[str, str | list[str]] = {}
+    if filters.area.label != NATIONAL_LABEL:
+        params[AREA_KEY] = filters.area.label
+    if filters.years and (filters.fy_from, filters.fy_to) != (filters.years[0], filters.years[-1]):
+        params[YEARS_KEY] = [filters.fy_from, filters.fy_to]
+    return params
+
+
+def share_url(base: str, filters: Filters, extra: dict[str, str] | None = None) -> str:
+    """The page URL with the filters in its query string (what a colleague opens to see the same view)."""
+    pairs: list[tuple[str, str]] = []
+    for key, value in {**link_params(filters), **(extra or {})}.items():
+        pairs.extend((key, v) for v in (value if isinstance(value, list) else [value]))
+    return base + ("?" + urlencode(pairs) if pairs else "")
+
+
+def _share_link(filters: Filters) -> None:
+    """The current view's URL in a code box, which has a copy button."""
+    base = st.context.url
+    if base:
+        st.caption("Copy link to this view")
+        st.code(share_url(base, filters), language=None, wrap_lines=True)
+
+
+def current() -> Filters:
+    filters = st.session_state.get("filters")
+    if filters is None:  # a page run on its own (tests): draw the filters here
+        filters = render_shared_filters()
+        st.session_state["filters"] = filters
+    return filters

@@ -1,0 +1,22 @@
+-- Every department with a minister in post on $as_of, and its ministers holding digital posts (one row each;
+-- a department with none has one row with null minister columns). Departments are lineages (DCMS through its
+-- renames), named as IfG recorded the organisation on the date; in post = started on or before the date and not
+-- ended by it, the same rule as departments_without_digital_minister.sql.
+WITH in_post AS (
+    SELECT * FROM fact_ministerial_appointment
+    WHERE start_date <= $as_of AND (end_date IS NULL OR end_date > $as_of)
+),
+departments AS (
+    SELECT lineage_id,
+           arg_max(coalesce(organisation_name, lineage_name), start_date) AS department,
+           arg_max(department_id, start_date) AS department_id,
+           count(DISTINCT person_id) AS n_ministers
+    FROM in_post
+    GROUP BY lineage_id
+)
+SELECT d.lineage_id, d.department_id, d.department, d.n_ministers,
+       a.person_name, a.post_name, a.rank_equivalence, a.rank_value, a.start_date, a.end_date,
+       a.digital_rule, a.digital_evidence
+FROM departments d
+LEFT JOIN in_post a ON a.lineage_id = d.lineage_id AND a.is_digital
+ORDER BY a.person_name IS NOT NULL, d.department, a.rank_value, a.person_name, a.post_name
