@@ -21,8 +21,9 @@ from dashboard.warehouse_setup import ensure_warehouse  # noqa: E402
 
 st.set_page_config(
     page_title="Technology procurement reform",
-    # No page_icon: a Material icon favicon is fetched from fonts.gstatic.com, which a locked-down
-    # network (and our browser tests) cannot reach.
+    # A local favicon: a Material icon (ours or a page's) would be fetched from fonts.gstatic.com,
+    # which a locked-down network (and our browser tests) cannot reach.
+    page_icon=str(Path(__file__).with_name("static") / "favicon.png"),
     layout="wide",
     menu_items={
         "About": "Dashboard of UK public-sector technology procurement reform: SME share, Digital "

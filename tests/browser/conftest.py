@@ -156,11 +156,26 @@ def context(browser) -> Iterator:
         ctx.close()
 
 
+#: Console errors Streamlit's own frontend causes and we cannot fix, each with its reason.
+#: Opening a page by its URL path (e.g. /marketplace) makes the frontend probe for the server under
+#: that path first (/marketplace/_stcore/health, /host-config), get a 404, and retry at the root.
+KNOWN_CONSOLE_ERRORS = (("/_stcore/health", "base-path probe"), ("/_stcore/host-config", "base-path probe"))
+
+
+def _record(errors: list[str], msg) -> None:
+    if msg.type != "error":
+        return
+    where = (msg.location or {}).get("url", "")
+    if any(where.endswith(suffix) and where != "" for suffix, _ in KNOWN_CONSOLE_ERRORS):
+        return
+    errors.append(f"{msg.text} ({where})" if where else msg.text)
+
+
 def open_page(context, server: Server, page: str = "overview", query: str = "") -> tuple:
     """Open a page, wait for Streamlit to finish running it; return (playwright page, console errors)."""
     tab = context.new_page()
     errors: list[str] = []
-    tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    tab.on("console", lambda msg: _record(errors, msg))
     tab.on("pageerror", lambda exc: errors.append(str(exc)))
     path = PAGE_PATHS[page]
     tab.goto(f"{server.url}/{path}{('?' + query) if query else ''}", wait_until="domcontentloaded")
@@ -174,6 +189,14 @@ def wait_for_app(tab, timeout: float = 60_000) -> None:
     tab.wait_for_function(
         """() => !document.querySelector('[data-testid="stStatusWidget"]')
                  || !document.querySelector('[data-testid="stStatusWidget"]').innerText.match(/Running|Stop/)""",
+        timeout=timeout,
+    )
+    # Charts, maps and buttons draw after the script finishes: wait until no skeleton is left and
+    # every Vega chart has its canvas or SVG.
+    tab.wait_for_function(
+        """() => !document.querySelector('[data-testid="stSkeleton"]')
+                 && [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+                      .every(c => c.querySelector('canvas, svg'))""",
         timeout=timeout,
     )
     tab.wait_for_timeout(300)
