@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
 
 import streamlit as st  # noqa: E402
 
-from dashboard import db  # noqa: E402
+from dashboard import PAGE_RUN_LOCK, db  # noqa: E402
 from dashboard.filters import render_shared_filters  # noqa: E402
 from dashboard.warehouse_setup import ensure_warehouse  # noqa: E402
 
@@ -43,12 +43,23 @@ PAGES = [
 ]
 
 navigation = st.navigation(PAGES)
-st.session_state["filters"] = render_shared_filters()
-with st.sidebar:
-    st.page_link(
-        PAGES[-1],
-        label="Accessibility statement",
-        icon=":material/accessibility:",
-        query_params={"section": "Accessibility"},
-    )
-navigation.run()
+
+
+def _run_page(nav) -> None:
+    st.session_state["filters"] = render_shared_filters()
+    with st.sidebar:
+        st.page_link(
+            PAGES[-1],
+            label="Accessibility statement",
+            icon=":material/accessibility:",
+            query_params={"section": "Accessibility"},
+        )
+    nav.run()
+
+
+# One page run at a time in this process. Polars' thread pool is shared by every session's thread;
+# two sessions inside Polars at once deadlocked the server under the rebuild drill (pool workers
+# waiting for the GIL, held by a session thread waiting for the pool). Runs are CPU-bound and the
+# GIL serialises them anyway, so queueing whole runs costs little and removes the cycle.
+with PAGE_RUN_LOCK:
+    _run_page(navigation)

@@ -130,9 +130,11 @@ def _sniff_encoding(raw: bytes) -> str:
         return "utf-8-sig"
     if raw.startswith(UTF16_BOMS):
         return "utf-16"
-    # UTF-16 without BOM: every other byte NUL in ASCII text.
+    # UTF-16 without BOM: every other byte NUL in ASCII text (odd bytes little-endian, even bytes big-endian).
     if len(raw) >= 4 and raw[1:40:2].count(0) > 10:
         return "utf-16-le"
+    if len(raw) >= 4 and raw[0:40:2].count(0) > 10:
+        return "utf-16-be"
     try:
         codecs.getincrementaldecoder("utf-8")("strict").decode(raw, final=False)
         return "utf-8"
@@ -156,7 +158,8 @@ def read_head(path: Path) -> Head:
     text = _decode_lenient(raw, encoding)
     text = text.lstrip("\ufeff")
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    if len(raw) == HEAD_BYTES and len(lines) > 1:
+    window_full = len(raw) == HEAD_BYTES
+    if window_full and len(lines) > 1:
         lines = lines[:-1]  # the last line may be cut by the 64 KiB window
     stripped = text.lstrip()
     kind = "text"
@@ -169,6 +172,8 @@ def read_head(path: Path) -> Head:
             kind = "jsonl"
         except ValueError:
             kind = "json"
+    if kind == "text" and window_full and "\n" not in text and "\r" not in text:
+        lines = []  # no line break in 64 KiB: the first line is cut, so it cannot be read as a header
     return Head(path=path, kind=kind, encoding=encoding, text=text, lines=lines)
 
 

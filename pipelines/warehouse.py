@@ -12,6 +12,7 @@ A failure at any step removes the new file and leaves the previous warehouse unt
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import subprocess
@@ -31,7 +32,7 @@ from pipelines.marts import build_marts
 from pipelines.model import ModelResult, build_model
 from pipelines.sources import all_formats, detect
 from pipelines.sources.base import REJECT_SCHEMA, FileLoad, header_key
-from pipelines.textio import Head, UnreadableFileError, read_head, sha256_of
+from pipelines.textio import HEAD_BYTES, Head, UnreadableFileError, read_head, read_text, sha256_of
 
 SAMPLE_MARKER = "_SAMPLE_DATA.md"
 
@@ -129,7 +130,15 @@ def diagnose_unknown(head: Head) -> str:
     if head.kind == "empty":
         return "file is empty"
     if head.kind in ("json", "jsonl"):
-        return "JSON content is not a recognised publisher format (OCDS, GOV.UK Content API, GOV.UK organisations, ...)"
+        return (
+            "JSON content is not a recognised publisher format (OCDS, GOV.UK Content API, GOV.UK organisations, ...)"
+            + _json_shape(head)
+        )
+    if not head.lines:
+        return (
+            f"no line break in the first {HEAD_BYTES // 1024} KiB, so there is no header line to recognise"
+            " (line breaks lost, or not a CSV file)"
+        )
     best: tuple[float, str, list[str]] | None = None
     for row in head.csv_rows(6):
         keys = {header_key(c) for c in row if c.strip()}
@@ -148,6 +157,36 @@ def diagnose_unknown(head: Head) -> str:
     return f"header not recognised as any known publisher format (first line: {first!r})"
 
 
+def _json_shape(head: Head) -> str:
+    """' (top-level keys: a, b)' or ' (an array of numbers)', to say what the file holds instead."""
+    doc = head.json() if head.kind == "json" else head.first_json_line()
+    if isinstance(doc, dict):
+        keys = ", ".join(str(k) for k in list(doc)[:8])
+        return f" (top-level keys: {keys})" if keys else " (an empty object)"
+    if isinstance(doc, list):
+        names = {"dict": "objects", "list": "arrays", "str": "strings", "int": "numbers", "float": "numbers"}
+        kinds = sorted({names.get(type(item).__name__, "other values") for item in doc[:50]})
+        return f" (an array of {', '.join(kinds)})" if kinds else " (an empty array)"
+    return ""
+
+
+def json_syntax_error(head: Head) -> UnreadableFileError | None:
+    """The JSON syntax error of a file that looks like one JSON document, with its line; None if it parses."""
+    if head.kind != "json":
+        return None
+    try:
+        json.loads(read_text(head.path))
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data":  # several documents, e.g. JSON lines: not a syntax problem to report
+            return None
+        return UnreadableFileError(
+            head.path, f"not valid JSON: {exc.msg} (line {exc.lineno}, character {exc.colno})", line=exc.lineno
+        )
+    except UnreadableFileError as exc:
+        return exc
+    return None
+
+
 def load_file(path: Path, raw_dir: Path, workdir: Path) -> tuple[FileOutcome, FileLoad | None]:
     """Detect and load one file; unreadable files come back with status 'unreadable' and a message."""
     rel = str(path.relative_to(raw_dir)) if path.is_relative_to(raw_dir) else path.name
@@ -159,7 +198,7 @@ def load_file(path: Path, raw_dir: Path, workdir: Path) -> tuple[FileOutcome, Fi
             return outcome, None
         matches = detect(head)
         if not matches:
-            raise UnreadableFileError(path, diagnose_unknown(head), line=1)
+            raise json_syntax_error(head) or UnreadableFileError(path, diagnose_unknown(head), line=1)
         if len(matches) > 1:
             ids = ", ".join(m.id for m in matches)
             raise UnreadableFileError(path, f"header matches several formats ({ids}); cannot tell which", line=1)

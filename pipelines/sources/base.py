@@ -9,14 +9,17 @@ which must reconcile: rows_read == rows_loaded + rows_rejected.
 
 from __future__ import annotations
 
+import csv
+import functools
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
-from pipelines.textio import BadLine, Head, field_of_bad_char
+from pipelines.textio import CHUNK_BYTES, BadLine, Head, UnreadableFileError, field_of_bad_char, prepare_csv
 
 REJECT_SCHEMA: dict[str, pl.DataType] = {
     "file_name": pl.String(),
@@ -253,18 +256,116 @@ def scan_csv_strings(path: Path, header_line: int, columns: Sequence[str]) -> pl
 
     Adds `source_line` (1-based physical line of the record, assuming no embedded
     newlines) and `_extra` (non-null when a row has more fields than the header).
+
+    The header line itself is scanned as the first record and dropped: Polars takes the
+    width of the file from its first record, so a first data row with thousands of extra
+    fields would otherwise raise (or, with millions, take minutes and gigabytes).
     """
     schema = {name: pl.String for name in columns}
     schema["_extra"] = pl.String
-    return pl.scan_csv(
+    return (
+        pl.scan_csv(
+            path,
+            has_header=False,
+            skip_lines=header_line,
+            schema=schema,
+            truncate_ragged_lines=True,
+            missing_columns="insert",
+            extra_columns="ignore",
+            row_index_name=LINE,
+            row_index_offset=header_line + 1,
+            empty_string_is_null=True,
+            raise_if_empty=False,
+        )
+        .slice(1)
+        .with_columns(pl.col(LINE).cast(pl.Int64))
+    )
+
+
+#: How much of a file's end `truncated_row_checks` reads to find its last line.
+TAIL_BYTES = 64 * 1024
+
+
+def _count_line_breaks(path: Path) -> int:
+    with open(path, "rb") as fh:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(CHUNK_BYTES), b""))
+
+
+def truncated_row_checks(path: Path, header: Sequence[str]) -> list[Check]:
+    """Reject a last line that has no line break and fewer fields than the header: the file was cut mid-row.
+
+    Such a row would otherwise load with its missing cells as blanks (and its last cell cut
+    short). `path` is the prepared UTF-8/LF text. A file cut inside its last field still has
+    every field and cannot be told from one that merely lacks a final line break.
+    """
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        fh.seek(max(0, size - TAIL_BYTES))
+        tail = fh.read()
+    if not tail or tail.endswith(b"\n"):
+        return []
+    cut = tail.rfind(b"\n")
+    if cut < 0 and size > TAIL_BYTES:
+        return []  # a last line longer than the window: not a cut-short row
+    last = tail[cut + 1 :].decode("utf-8", errors="replace")
+    fields = next(csv.reader([last]), [])
+    if len(fields) >= len(header):
+        return []
+    line = _count_line_breaks(path) + 1
+    return [
+        Check(
+            "(row)",
+            pl.col(LINE) == line,
+            f"the file ends mid-row: its last line has {len(fields)} of the header's {len(header)} fields"
+            " and no line break (truncated file?)",
+            value=pl.lit(last[:500], dtype=pl.String),
+        )
+    ]
+
+
+def first_malformed_record(path: Path) -> int | None:
+    """The physical line (1-based) where the first record Python's strict CSV reader rejects starts.
+
+    Only run after Polars has failed to parse a file, to say where the problem is (typically
+    a quoted field that is never closed, which swallows the rest of the file).
+    """
+    limit = csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # a long cell is not the problem being looked for
+    try:
+        with open(path, encoding="utf-8", errors="replace", newline="") as fh:
+            reader = csv.reader(fh, strict=True)
+            start = 1
+            try:
+                for _ in reader:
+                    start = reader.line_num + 1
+            except csv.Error:
+                return start
+        return None
+    finally:
+        csv.field_size_limit(limit)
+
+
+def csv_parse_error(path: Path, workdir: Path, error: Exception) -> UnreadableFileError:
+    """An UnreadableFileError naming the line where a CSV Polars could not parse goes wrong."""
+    line = first_malformed_record(prepare_csv(path, workdir).path)
+    if line is None:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        return UnreadableFileError(path, f"the CSV could not be parsed ({first[:300]})")
+    return UnreadableFileError(
         path,
-        has_header=False,
-        skip_lines=header_line + 1,
-        schema=schema,
-        truncate_ragged_lines=True,
-        missing_columns="insert",
-        row_index_name=LINE,
-        row_index_offset=header_line + 2,
-        empty_string_is_null=True,
-        raise_if_empty=False,
-    ).with_columns(pl.col(LINE).cast(pl.Int64))
+        "a quoted field starting on this line is not closed properly (unbalanced double quote),"
+        " so the rows after it cannot be told apart",
+        line=line,
+    )
+
+
+def reading_csv(load: Callable[[Path, Head, Path], FileLoad]) -> Callable[[Path, Head, Path], FileLoad]:
+    """Wrap a CSV format's load so a parse error from Polars becomes an UnreadableFileError naming the line."""
+
+    @functools.wraps(load)
+    def wrapped(path: Path, head: Head, workdir: Path) -> FileLoad:
+        try:
+            return load(path, head, workdir)
+        except pl.exceptions.ComputeError as exc:
+            raise csv_parse_error(path, workdir, exc) from None
+
+    return wrapped

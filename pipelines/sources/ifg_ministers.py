@@ -32,9 +32,11 @@ from pipelines.sources.base import (
     apply_checks,
     bad_line_checks,
     extra_fields_check,
+    reading_csv,
     repeated_header_check,
     scan_csv_strings,
     split_rejects,
+    truncated_row_checks,
     unique_names,
 )
 from pipelines.textio import Head, UnreadableFileError, prepare_csv
@@ -302,7 +304,8 @@ def load_table(path: Path, head: Head, workdir: Path, table: IfgTable) -> FileLo
     prepared = prepare_csv(path, workdir)
     lf = scan_csv_strings(prepared.path, 0, scan_names).rename(dict(zip(scan_names, canonical, strict=True)))
     lf = lf.with_columns([clean_text(pl.col(c)).alias(c) for c in table.columns]).with_columns(_typing_exprs(table))
-    checked = apply_checks(lf, _checks(table, prepared.bad_lines, canonical)).collect()
+    checks = [*truncated_row_checks(prepared.path, scan_names), *_checks(table, prepared.bad_lines, canonical)]
+    checked = apply_checks(lf, checks).collect()
     good, rejects = split_rejects(checked, path, SOURCE, table.format_id)
     if table.typed:
         typed_cols = [*table.dates, *table.booleans, *table.integers]
@@ -339,7 +342,7 @@ def _format(table: IfgTable) -> Format:
         source=SOURCE,
         description=f"IfG Ministers Database {table.name}.csv (header: {','.join(table.columns)})",
         matches=partial(_matches, table=table),
-        load=partial(_load, table=table),
+        load=reading_csv(partial(_load, table=table)),
         publisher=PUBLISHER,
         licence=LICENCE,
         required_columns=tuple(table.columns),

@@ -39,8 +39,10 @@ from pipelines.sources.base import (
     extra_fields_check,
     flag_rejects,
     header_key,
+    reading_csv,
     rejects_frame,
     scan_csv_strings,
+    truncated_row_checks,
     unique_names,
 )
 from pipelines.textio import Head, UnreadableFileError, prepare_csv
@@ -511,7 +513,11 @@ def _load(layout: Layout):
         if col["month"] is not None:
             col["financial_year"] = col["financial_month"] = None
         lf = scan_csv_strings(prepared.path, header_line, names)
-        checks = _row_checks(names, col) + bad_line_checks(prepared.bad_lines, names)
+        checks = [
+            *truncated_row_checks(prepared.path, names),
+            *_row_checks(names, col),
+            *bad_line_checks(prepared.bad_lines, names),
+        ]
         rows = flag_rejects(keyed_rows(lf, layout.id, col, path.name), checks)
         out = _work_file(workdir, path, "rows")
         key_columns = [col[f] for f in CODED_FIELDS if col[f] is not None]
@@ -558,7 +564,11 @@ def _load(layout: Layout):
                 "description",
             ),
         }
-        return finish(path, layout.id, out, lookups, checks, prepared.encoding, prepared.line_endings)
+        loaded = finish(path, layout.id, out, lookups, checks, prepared.encoding, prepared.line_endings)
+        unused = [n for n in names if n not in col.values() and n.strip() and not n.startswith("_blank_")]
+        if unused:
+            loaded.notes.append("columns not used: " + ", ".join(unused))
+        return loaded
 
     return load
 
@@ -666,7 +676,7 @@ def _format(layout: Layout) -> Format:
         source=SOURCE,
         description=layout.description,
         matches=_matcher(layout),
-        load=_load(layout),
+        load=reading_csv(_load(layout)),
         publisher=PUBLISHER,
         licence=LICENCE,
         required_columns=tuple(layout.published_name(f) for f in layout.fields),

@@ -44,10 +44,12 @@ from pipelines.sources.base import (
     bad_line_checks,
     extra_fields_check,
     make_reject,
+    reading_csv,
     rejects_from_dicts,
     repeated_header_check,
     scan_csv_strings,
     split_rejects,
+    truncated_row_checks,
     unique_names,
 )
 from pipelines.textio import Head, PreparedText, UnreadableFileError, prepare_csv, read_text
@@ -329,7 +331,7 @@ def duplicate_check(keys: Sequence[str], original: str, what: str) -> Check:
 
 
 def _frame_checks(prepared: PreparedText, header: GeoHeader, pairs: Sequence[tuple[str, str]]) -> list[Check]:
-    """Encoding, ragged-row and repeated-header checks every CSV gets, in that order.
+    """Truncated-row, encoding, ragged-row and repeated-header checks every CSV gets, in that order.
 
     `pairs` are (staging column, publisher column) for the first columns of the header,
     which a repeated header row would repeat.
@@ -338,6 +340,7 @@ def _frame_checks(prepared: PreparedText, header: GeoHeader, pairs: Sequence[tup
     original = [o for _, o in pairs]
     repeated = repeated_header_check(staging, original)
     return [
+        *truncated_row_checks(prepared.path, header.names),
         *bad_line_checks(prepared.bad_lines, header.cells),
         extra_fields_check(),
         _with(repeated, original[0], pl.col(staging[0])),
@@ -875,21 +878,21 @@ FORMATS: list[Format] = [
         id="ons_lad_region_lookup",
         description="ONS Local Authority District to Region lookup (any vintage: LADyyCD, LADyyNM, RGNyyCD, RGNyyNM)",
         matches=matches_lad_region,
-        load=load_lad_region,
+        load=reading_csv(load_lad_region),
         **_COMMON,
     ),
     Format(
         id="ons_lad_cauth_lookup",
         description="ONS Local Authority District to Combined Authority lookup (LADyyCD, LADyyNM, CAUTHyyCD, CAUTHyyNM)",
         matches=matches_lad_cauth,
-        load=load_lad_cauth,
+        load=reading_csv(load_lad_cauth),
         **_COMMON,
     ),
     Format(
         id="nomis_population_estimates",
         description="NOMIS API extract of ONS mid-year population estimates by age band (GEOGRAPHY_CODE, C_AGE_NAME, OBS_VALUE)",
         matches=matches_nomis_population,
-        load=load_nomis_population,
+        load=reading_csv(load_nomis_population),
         required_columns=tuple(NOMIS_REQUIRED),
         **_COMMON,
     ),
@@ -904,7 +907,7 @@ FORMATS: list[Format] = [
         id="ons_centroids",
         description="ONS area centroids CSV (XXyyCD, XXyyNM, BNG_E, BNG_N, LONG, LAT for LAD / RGN / CAUTH)",
         matches=matches_centroids,
-        load=load_centroids,
+        load=reading_csv(load_centroids),
         **_COMMON,
     ),
 ]

@@ -34,9 +34,11 @@ from pipelines.sources.base import (
     bad_line_checks,
     empty_rejects,
     extra_fields_check,
+    reading_csv,
     repeated_header_check,
     scan_csv_strings,
     split_rejects,
+    truncated_row_checks,
     unique_names,
 )
 from pipelines.textio import Head, PreparedText, UnreadableFileError, prepare_csv
@@ -468,6 +470,7 @@ def load(path: Path, head: Head, workdir: Path) -> FileLoad:
     )
     frame = with_row_types(frame, year)
     checks = [
+        *truncated_row_checks(prepared.path, names),
         repeated_header_check(names, cells),
         extra_fields_check(),
         *bad_line_checks(prepared.bad_lines, cells),
@@ -529,7 +532,7 @@ FORMATS: list[Format] = [
         source=SOURCE,
         description="Cabinet Office annual annex: central government direct and indirect spend with SMEs, by department",
         matches=matches,
-        load=load,
+        load=reading_csv(load),
         publisher="Cabinet Office",
         licence="Open Government Licence v3.0",
         required_columns=tuple(REQUIRED_HEADERS),

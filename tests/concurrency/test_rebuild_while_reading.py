@@ -228,6 +228,8 @@ def test_twenty_sessions_through_five_rebuilds(sample_raw: Path, tmp_path: Path)
     finally:
         stop.set()
         log = server.stop()
+        REPORT.parent.mkdir(parents=True, exist_ok=True)
+        REPORT.with_suffix(".log").write_text(log)
     summary = {
         "sessions": SESSIONS,
         "rebuilds": REBUILDS,
@@ -244,7 +246,6 @@ def test_twenty_sessions_through_five_rebuilds(sample_raw: Path, tmp_path: Path)
     }
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(json.dumps(summary, indent=2))
-    REPORT.with_suffix(".log").write_text(log)
     print(json.dumps(summary, indent=2))
     assert out.failures == [], out.failures[:5]
     assert "Traceback" not in log and "Exception" not in log, log[-3000:]

@@ -32,7 +32,7 @@ SQL_AND_PATHS = [
     "C:\\Windows\\system32",
     "%27%3Bdrop%20table",
     "<script>alert(1)</script>",
-    "=HYPERLINK(\"http://x\",\"y\")",
+    '=HYPERLINK("http://x","y")',
     "NaN",
     "-1",
     "9" * 400,
