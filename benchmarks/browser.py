@@ -21,7 +21,12 @@ sys.path.insert(0, str(ROOT))
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PAGE_PATHS, VIEWPORT, Server  # noqa: E402
 
-CHART = '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg, [data-testid="stDeckGlJsonChart"] canvas'
+#: The first chart (Vega canvas/SVG or deck.gl canvas). Two pages open on something else: the overview
+#: on headline cards (a rendered metric counts) and Data and method on its sources table.
+CHART = (
+    '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg, '
+    '[data-testid="stDeckGlJsonChart"] canvas, [data-testid="stMetricValue"], [data-testid="stDataFrame"] canvas'
+)
 
 
 def time_to_chart(browser, url: str) -> float:
