@@ -103,8 +103,38 @@ def download_buttons(
             )
 
 
+def numbers_table(
+    table: pl.DataFrame, *, key: str, label: str = "Show the numbers as a table", column_config: dict | None = None
+) -> None:
+    """The numbers behind a chart in an expander, drawn only once it is opened.
+
+    A collapsed expander still mounts its contents in the browser, and a data grid per chart made
+    pages visibly slower to first paint; opening the expander reruns the page with the grid in it.
+    """
+    box = st.expander(label, key=f"{key}_table", on_change="rerun")
+    if box.open:
+        with box:
+            st.dataframe(table, hide_index=True, width="stretch", column_config=column_config)
+
+
+def spec(builder: Callable[..., alt.TopLevelMixin], *args: object, **kwargs: object) -> dict:
+    """`builder(*args, **kwargs)` as a Vega-Lite spec, kept across sessions.
+
+    Building an Altair chart costs tens of milliseconds of Python per chart (deep copies in its schema
+    classes), on every run of every session. The builders are pure functions of their arguments, so
+    the spec is cached on them: a new session on a common view (the default filters, say) reuses it.
+    """
+    return _spec(f"{builder.__module__}.{builder.__qualname__}", builder, args, kwargs)
+
+
+@st.cache_data(show_spinner=False, max_entries=2000)
+def _spec(name: str, _builder: Callable[..., alt.TopLevelMixin], args: tuple, kwargs: dict) -> dict:
+    # The builders are unit-tested; skipping Altair's schema validation halves the time to a spec.
+    return _builder(*args, **kwargs).to_dict(validate=False)
+
+
 def chart_block(
-    chart: alt.TopLevelMixin,
+    chart: alt.TopLevelMixin | dict,
     table: pl.DataFrame,
     *,
     key: str,
@@ -115,12 +145,13 @@ def chart_block(
     extra: str = "",
     column_config: dict | None = None,
 ) -> None:
-    """A chart, the same numbers as a table (for screen readers and copying), and the downloads."""
+    """A chart (an Altair chart or a spec from `spec`), the same numbers as a table (for screen readers
+    and copying), and the downloads."""
     # The builders are unit-tested; skipping Altair's schema validation here halves the time to
     # send a chart (st.altair_chart would validate it again on every rerun).
-    st.vega_lite_chart(spec=chart.to_dict(validate=False), width="stretch", alt=alt_text, key=f"{key}_chart")
-    with st.expander("Show the numbers as a table"):
-        st.dataframe(table, hide_index=True, width="stretch", column_config=column_config)
+    vega = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
+    st.vega_lite_chart(spec=vega, width="stretch", alt=alt_text, key=f"{key}_chart")
+    numbers_table(table, key=key, column_config=column_config)
     download_buttons(table, key=key, name=name, source=source, filters=filters, extra=extra)
 
 

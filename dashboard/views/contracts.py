@@ -52,8 +52,11 @@ if by_month.is_empty():
 else:
     notices = logic.notices_frame(by_month)
     ui.chart_block(
-        charts.notices_chart(
-            notices, logic.notices_title(notices, span), "Every notice counts: tenders, awards, amendments"
+        ui.spec(
+            charts.notices_chart,
+            notices,
+            logic.notices_title(notices, span),
+            "Every notice counts: tenders, awards, amendments",
         ),
         notices,
         key="contracts_notices",
@@ -65,7 +68,7 @@ else:
     )
     share_rows = logic.shares_frame(shares)
     ui.chart_block(
-        charts.shares_chart(share_rows, logic.shares_title(total)),
+        ui.spec(charts.shares_chart, share_rows, logic.shares_title(total)),
         share_rows,
         key="contracts_sme_shares",
         alt_text=f"Line chart by financial year of the percentage of notices marked suitable for SMEs and of awards "
@@ -99,7 +102,7 @@ if expiring.is_empty():
 else:
     months = logic.expiring_by_month(expiring, today, until)
     ui.chart_block(
-        charts.expiring_chart(months, logic.expiring_title(months, horizon)),
+        ui.spec(charts.expiring_chart, months, logic.expiring_title(months, horizon)),
         months,
         key="contracts_expiring_months",
         alt_text=f"Bar chart of the {expiring.height} awarded contracts in {filters.area.label} ending in each month "

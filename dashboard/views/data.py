@@ -114,7 +114,7 @@ if buyers.open:
         else:
             plotted = charts.plotted_rates(rates).drop("names_label", "spend_label")
             ui.chart_block(
-                charts.match_rate_chart(rates),
+                ui.spec(charts.match_rate_chart, rates),
                 plotted,
                 key="data_match_rates",
                 alt_text=charts.match_rate_alt_text(rates),

@@ -93,11 +93,12 @@ map_col.pydeck_chart(
     height=520,
     alt=charts.map_alt(shaded, measure, level_label, span),
 )
-key_col.altair_chart(charts.map_legend(shaded.legend, measure), alt=charts.legend_alt(shaded.legend, measure))
+key_col.vega_lite_chart(
+    ui.spec(charts.map_legend, shaded.legend, measure), alt=charts.legend_alt(shaded.legend, measure)
+)
 key_col.caption(measure.help + " Bands are fifths of the areas with a figure.")
 map_table = charts.map_table(shaded, measure)
-with st.expander("Show the map's numbers as a table"):
-    st.dataframe(map_table, hide_index=True, width="stretch")
+ui.numbers_table(map_table, key="market_map", label="Show the map's numbers as a table")
 ui.download_buttons(
     map_table,
     key="market_map",

@@ -63,7 +63,7 @@ if without:
 
 on_date = f"as of {as_of.isoformat()}"
 ui.chart_block(
-    charts.coverage_chart(summary, *logic.coverage_titles(summary)),
+    ui.spec(charts.coverage_chart, summary, *logic.coverage_titles(summary)),
     summary,
     key="ministers_coverage",
     alt_text=f"Bar chart of the number of ministers holding a digital post in each of {summary.height} departments "
@@ -98,7 +98,7 @@ lanes = logic.with_lanes(appointments)
 period_text = f"{date_from.isoformat()} to {date_to.isoformat()}"
 title, subtitle = logic.timeline_titles(turnover, lanes, date_from, date_to)
 ui.chart_block(
-    charts.timeline_chart(lanes, title, date_from, date_to, as_of, subtitle),
+    ui.spec(charts.timeline_chart, lanes, title, date_from, date_to, as_of, subtitle),
     logic.timeline_table(lanes),
     key="ministers_timeline",
     alt_text=f"Timeline of {lanes.height} appointments to digital posts in {turnover.height} departments from "

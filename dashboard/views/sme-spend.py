@@ -50,8 +50,12 @@ note_col.markdown(logic.CAVEAT)
 with chart_col:
     if table.height:
         ui.chart_block(
-            charts.ranking_chart(
-                table, logic.ranking_title(table, year), logic.ranking_subtitle(year_rows), aspiration
+            ui.spec(
+                charts.ranking_chart,
+                table,
+                logic.ranking_title(table, year),
+                logic.ranking_subtitle(year_rows),
+                aspiration,
             ),
             table,
             key="sme_ranking",
@@ -87,8 +91,12 @@ else:
     chart_col, note_col = st.columns([3, 1])
     with chart_col:
         ui.chart_block(
-            charts.trend_chart(
-                trend, logic.trend_title(trend, label, aspiration), "Total = direct + indirect.", aspiration
+            ui.spec(
+                charts.trend_chart,
+                trend,
+                logic.trend_title(trend, label, aspiration),
+                "Total = direct + indirect.",
+                aspiration,
             ),
             trend,
             key="sme_trend",
@@ -104,7 +112,13 @@ else:
 
 st.subheader(f"Every measure in the {year} annex, as published")
 measures = db.query("sme_year_measures", year=year)
-st.dataframe(measures, hide_index=True, width="stretch", column_config=logic.column_config())
+st.caption(
+    f"All {measures.width} published columns for {measures.height} rows, including survey response rates. "
+    "The table opens on request (it is wide); the downloads carry every column."
+)
+ui.numbers_table(
+    measures, key="sme_measures", label=f"Show every measure for {year}", column_config=logic.column_config()
+)
 ui.download_buttons(
     measures, key="sme_measures", name="SME annex measures", source=logic.SOURCE, filters=None, extra=year
 )

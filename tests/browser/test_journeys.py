@@ -72,6 +72,7 @@ def test_metro_mayor_link_opens_the_same_filtered_view(server, context, browser)
     after = tab.locator("h3").first.inner_text()
     assert "Greater Manchester" in after and after != before
     assert tab.locator('[data-testid="stDeckGlJsonChart"]').count() >= 1, "the map is drawn"
+    tab.get_by_role("button", name="Copy link to this view").click()
     link = tab.locator('[data-testid="stCode"] code').first.inner_text().strip()
     assert "area=Greater+Manchester" in link
     fresh = browser.new_context(viewport={"width": 1366, "height": 768})

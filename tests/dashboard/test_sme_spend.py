@@ -132,6 +132,26 @@ def test_measures_table_download_is_the_annex_as_published(wh: Path) -> None:
     assert {"other", "total"} <= set(got["row_type"])
 
 
+def test_tables_are_drawn_only_once_their_expander_is_opened(wh: Path) -> None:
+    at = run_page("sme")
+    assert not at.dataframe, "closed expanders mount no data grid (it slowed the first chart by ~0.5 s)"
+    labels = [e.label for e in at.expander]
+    year = latest_year(wh)
+    assert f"Show every measure for {year}" in labels and "Show the numbers as a table" in labels
+    at.session_state["sme_measures_table"] = True  # what opening the expander does
+    at.run()
+    assert not at.exception
+    assert len(at.dataframe) == 1
+    shown = at.dataframe[0].value
+    expected = independent(
+        wh,
+        "SELECT department_code, total_sme_spend_m FROM fact_sme_spend WHERE financial_year = $y ORDER BY source_line",
+        y=year,
+    )
+    assert shown["department_code"].tolist() == expected["department_code"].to_list()
+    assert shown["total_sme_spend_m"].tolist() == pytest.approx(expected["total_sme_spend_m"].to_list(), nan_ok=True)
+
+
 def test_deep_link_to_a_year_and_a_lineage_with_two_rows(wh: Path) -> None:
     at = run_page("sme", {"sme_year": "2016/17", "sme_dept": FCDO})
     assert not at.exception
