@@ -127,7 +127,8 @@ def spec(builder: Callable[..., alt.TopLevelMixin], *args: object, **kwargs: obj
     return _spec(f"{builder.__module__}.{builder.__qualname__}", builder, args, kwargs)
 
 
-@st.cache_data(show_spinner=False, max_entries=2000)
+# Bounded: a spec is tens of kB; views nobody has asked for in an hour (or from a replaced warehouse) go.
+@st.cache_data(show_spinner=False, max_entries=1000, ttl=3600)
 def _spec(name: str, _builder: Callable[..., alt.TopLevelMixin], args: tuple, kwargs: dict) -> dict:
     # The builders are unit-tested; skipping Altair's schema validation halves the time to a spec.
     return _builder(*args, **kwargs).to_dict(validate=False)
