@@ -438,6 +438,25 @@ def _by_spend(frame: pl.DataFrame, column: str) -> list[str]:
     return frame.sort("spend", descending=True, maintain_order=True)[column].to_list()
 
 
+def _ranked_base(data: pl.DataFrame, name_col: str, span: str) -> alt.Chart:
+    """The top-N bar charts' shared base: one row per name, largest spend first, a £ axis."""
+    y = alt.Y(
+        f"{name_col}:N",
+        sort=_by_spend(data, name_col),
+        title=None,
+        axis=alt.Axis(labelLimit=260, labelOverlap=False),
+    )
+    return alt.Chart(data).encode(
+        y=y, x=alt.X("spend:Q", title=f"Spend, {span} (£)", axis=alt.Axis(labelExpr=GBP_LABELS))
+    )
+
+
+def _with_labels(base: alt.Chart, bars: alt.Chart, rows: int, legend_px: int = 0) -> alt.LayerChart:
+    """The bars with each row's `label` written at the bar's end, sized to the number of rows."""
+    text = base.mark_text(align="left", dx=4, fontSize=11).encode(text="label:N")
+    return (bars + text).properties(height=BAR_HEADROOM + legend_px + BAR_ROW * rows)
+
+
 def buyers_title(frame: pl.DataFrame, place: str, total: float) -> str:
     top = frame.row(0, named=True)
     share = f" ({100 * top['spend'] / total:.0f}% of the area's spend)" if total > 0 else ""
@@ -454,15 +473,7 @@ def buyers_chart(frame: pl.DataFrame, *, place: str, span: str, total: float) ->
             + pl.lit(" SME")
         ).alias("label")
     )
-    y = alt.Y(
-        "buyer_name:N",
-        sort=_by_spend(data, "buyer_name"),
-        title=None,
-        axis=alt.Axis(labelLimit=260, labelOverlap=False),
-    )
-    base = alt.Chart(data).encode(
-        y=y, x=alt.X("spend:Q", title=f"Spend, {span} (£)", axis=alt.Axis(labelExpr=GBP_LABELS))
-    )
+    base = _ranked_base(data, "buyer_name", span)
     bars = base.mark_bar(color=PALETTE[0]).encode(
         tooltip=[
             alt.Tooltip("buyer_name:N", title="Buyer"),
@@ -471,8 +482,7 @@ def buyers_chart(frame: pl.DataFrame, *, place: str, span: str, total: float) ->
             alt.Tooltip("sme_share_pct:Q", title="With SMEs (%)", format=".1f"),
         ]
     )
-    text = base.mark_text(align="left", dx=4, fontSize=11).encode(text="label:N")
-    chart = (bars + text).properties(height=BAR_HEADROOM + BAR_ROW * data.height)
+    chart = _with_labels(base, bars, data.height)
     return titled(chart, buyers_title(frame, place, total), "Label: spend · share of it with SMEs")
 
 
@@ -509,15 +519,7 @@ def suppliers_chart(frame: pl.DataFrame, *, place: str, span: str) -> alt.TopLev
         )
     )
     sizes = list(SIZE_COLOURS)
-    y = alt.Y(
-        "supplier_name:N",
-        sort=_by_spend(data, "supplier_name"),
-        title=None,
-        axis=alt.Axis(labelLimit=260, labelOverlap=False),
-    )
-    base = alt.Chart(data).encode(
-        y=y, x=alt.X("spend:Q", title=f"Spend, {span} (£)", axis=alt.Axis(labelExpr=GBP_LABELS))
-    )
+    base = _ranked_base(data, "supplier_name", span)
     bars = base.mark_bar().encode(
         color=alt.Color(
             "supplier_size:N",
@@ -532,8 +534,7 @@ def suppliers_chart(frame: pl.DataFrame, *, place: str, span: str) -> alt.TopLev
             alt.Tooltip("n_transactions:Q", title="Spend lines", format=","),
         ],
     )
-    text = base.mark_text(align="left", dx=4, fontSize=11).encode(text="label:N")
-    chart = (bars + text).properties(height=BAR_HEADROOM + 40 + BAR_ROW * data.height)
+    chart = _with_labels(base, bars, data.height, legend_px=40)
     return titled(chart, suppliers_title(frame, place), "Label: spend · size as published by the supplier")
 
 
