@@ -43,13 +43,25 @@ def parse_money(expr: pl.Expr) -> pl.Expr:
 
 
 def parse_number(expr: pl.Expr) -> pl.Expr:
-    """Parse a general number ('1,435', '£1,435', '44.1%', '0.441') to Float64; null if not a number."""
+    """Parse a general number ('1,435', '£1,435', '44.1%', '0.441') to Float64; null if not a (finite) number."""
     s = expr.cast(pl.String).str.strip_chars().str.replace_all(r"[£,%\s\u00a0]", "")
     negative_brackets = s.str.starts_with("(") & s.str.ends_with(")")
     s = s.str.replace_all(r"^\((.*)\)$", "$1")
     ok = s.str.contains(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
-    value = pl.when(ok).then(s.cast(pl.Float64, strict=False)).otherwise(None)
+    value = s.cast(pl.Float64, strict=False)
+    # '1e400' overflows to infinity: not a published figure, so not a number (the row is rejected).
+    value = pl.when(ok & value.is_finite()).then(value).otherwise(None)
     return pl.when(negative_brackets).then(-value).otherwise(value)
+
+
+#: The largest count (suppliers, residents) taken as a whole number; beyond it a value is not a plausible
+#: count and would not fit the integer column exactly.
+MAX_COUNT = 1_000_000_000
+
+
+def is_count(number: pl.Expr) -> pl.Expr:
+    """A parsed number that is a whole number from 0 to MAX_COUNT (null where the number is null)."""
+    return (number >= 0) & (number <= MAX_COUNT) & (number == number.floor())
 
 
 def _month_from_name(expr: pl.Expr) -> pl.Expr:

@@ -33,7 +33,7 @@ import numpy as np
 import polars as pl
 from pyproj import Transformer
 
-from pipelines.parsing import clean_text, parse_number
+from pipelines.parsing import clean_text, is_count, parse_number
 from pipelines.sources.base import (
     FILE,
     LINE,
@@ -494,9 +494,7 @@ def load_nomis_population(path: Path, head: Head, workdir: Path) -> FileLoad:
         Check(obs, pl.col("obs_value").is_null(), "missing population (OBS_VALUE)", value=pl.col("obs_value")),
         Check(
             obs,
-            pl.col("_population").is_null()
-            | (pl.col("_population") < 0)
-            | (pl.col("_population") != pl.col("_population").floor()),
+            pl.col("_population").is_null() | ~is_count(pl.col("_population")),
             "not a population count (a whole number, 0 or more)",
             value=pl.col("obs_value"),
         ),

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.parsing import clean_text, financial_year_label, parse_number
+from pipelines.parsing import clean_text, financial_year_label, is_count, parse_number
 from pipelines.reference import departments, resolve_department
 from pipelines.sources.base import (
     FILE,
@@ -307,7 +307,7 @@ def _published(raw: pl.Expr) -> pl.Expr:
 def _typed_measure(measure: Measure) -> pl.Expr:
     value = parse_number(pl.col(_raw(measure.name)))
     if measure.kind == "count":
-        return pl.when(value == value.floor()).then(value).otherwise(None).cast(pl.Int64).alias(measure.name)
+        return pl.when(is_count(value)).then(value).otherwise(None).cast(pl.Int64).alias(measure.name)
     return value.alias(measure.name)
 
 
@@ -323,7 +323,7 @@ def measure_checks(present: dict[str, str]) -> list[Check]:
             outside = number.is_not_null() & ((number < 0) | (number > 100))
             checks.append(Check(header, outside, f"percentage outside 0..100 in column '{header}'", raw))
         if measure.kind == "count":
-            not_count = number.is_not_null() & ((number != number.floor()) | (number < 0))
+            not_count = number.is_not_null() & ~is_count(number)
             checks.append(Check(header, not_count, f"not a whole number of suppliers in column '{header}'", raw))
     return checks
 

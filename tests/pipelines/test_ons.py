@@ -289,6 +289,26 @@ def test_nomis_rejects_bad_values_codes_years_and_duplicates(tmp_path: Path) -> 
     }
 
 
+def test_nomis_populations_too_large_to_be_counts_are_rejected(tmp_path: Path) -> None:
+    """'1e400' (infinity) and '1e30' used to pass the whole-number check and load as a null population."""
+    t = "regions"
+    path = write(
+        tmp_path,
+        "o.csv",
+        NOMIS_HEADER
+        + nomis_row("E12000001", "North East", t, "All Ages", "1e400")
+        + nomis_row("E12000002", "North West", t, "All Ages", "1e30")
+        + nomis_row("E12000003", "Yorkshire and The Humber", t, "All Ages", "5481431"),
+    )
+    result = load(path, tmp_path)
+    assert result.rows_read == 3 and result.rows_loaded == 1
+    assert reasons(result) == {
+        2: ("OBS_VALUE", "not a population count (a whole number, 0 or more)"),
+        3: ("OBS_VALUE", "not a population count (a whole number, 0 or more)"),
+    }
+    assert result.tables[ons.STG_POPULATION]["population"].to_list() == [5481431]
+
+
 def test_nomis_missing_required_column_is_unreadable(tmp_path: Path) -> None:
     header = NOMIS_HEADER.replace('"GEOGRAPHY_NAME",', "")
     path = write(tmp_path, "p.csv", header)

@@ -8,7 +8,15 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
-from pipelines.parsing import financial_year, financial_year_label, parse_date, parse_money, parse_month, parse_number
+from pipelines.parsing import (
+    financial_year,
+    financial_year_label,
+    is_count,
+    parse_date,
+    parse_money,
+    parse_month,
+    parse_number,
+)
 
 
 def money(value: str | None) -> Decimal | None:
@@ -90,6 +98,16 @@ def test_financial_year_label(text: str, expected: str | None) -> None:
 def test_numbers_and_percentages() -> None:
     frame = pl.DataFrame({"v": ["£1,435", "44.1%", "(3.5)", "n/a"]})
     assert frame.select(parse_number(pl.col("v"))).to_series().to_list() == [1435.0, 44.1, -3.5, None]
+
+
+def test_numbers_that_overflow_are_not_numbers() -> None:
+    frame = pl.DataFrame({"v": ["1e400", "-1e400", "(1e999)", "1e300"]})
+    assert frame.select(parse_number(pl.col("v"))).to_series().to_list() == [None, None, None, 1e300]
+
+
+def test_counts_are_whole_and_bounded() -> None:
+    frame = pl.DataFrame({"v": [0.0, 12.0, 12.5, -1.0, 1e9, 1e30, None]})
+    assert frame.select(is_count(pl.col("v"))).to_series().to_list() == [True, True, False, False, True, False, None]
 
 
 def test_dates() -> None:

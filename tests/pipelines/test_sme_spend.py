@@ -233,6 +233,21 @@ def test_counts_are_whole_numbers(tmp_path: Path) -> None:
     ]
 
 
+def test_counts_too_large_for_a_count_are_rejected_not_a_crash(tmp_path: Path) -> None:
+    """Found by hypothesis: '1e400' (infinity) and '1e30' used to stop the build converting to an integer."""
+    header = SHORT_HEADER + ",No. of Suppliers Invited"
+    path = write_csv(
+        tmp_path, "sme-spend-2019-20.csv", [header, "HO,1,1,1,1,1,1e400", "CO,1,1,1,1,1,1e30", "DWP,1,1,1,1,1,7"]
+    )
+    result = load(path)
+    assert result.rows_read == 3 and result.rows_loaded == 1 and result.rows_rejected == 2
+    assert staged(result)["suppliers_invited"].to_list() == [7]
+    assert result.rejects.select("line", "value", "reason").rows() == [
+        (2, "1e400", "not a number in column 'No. of Suppliers Invited'"),
+        (3, "1e30", "not a whole number of suppliers in column 'No. of Suppliers Invited'"),
+    ]
+
+
 def test_blank_rows_are_skipped_not_counted(tmp_path: Path) -> None:
     path = simple_file(tmp_path, ["HO,100,15.9,15.9,30,30", ",,,,,", "", "CO,50,5,10,10,20"])
     result = load(path)
