@@ -12,7 +12,7 @@ from __future__ import annotations
 import duckdb
 
 from pipelines import contracts_finder, geography, marketplace_spend, marts, meta, ministers, organisations, sme
-from pipelines.contract_types import Table
+from pipelines.core.schema import Table
 
 ALL_TABLES: tuple[Table, ...] = (
     *geography.TABLES,

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from pipelines.contract_types import Column, Table
-from pipelines.parsing import financial_year
+from pipelines.core.parsing import financial_year
+from pipelines.core.schema import Column, Table
 from pipelines.sources.contracts_finder import DESCRIPTION_MAX, STAGING, empty_staging
 
 SOURCE_FORMATS = ("ocds", "notice_search")

@@ -38,8 +38,8 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.config import CODE_REFERENCE_DIR
-from pipelines.contract_types import Column, Table
-from pipelines.sources.base import FILE, LINE
+from pipelines.core.loading import FILE, LINE
+from pipelines.core.schema import Column, Table
 from pipelines.sources.ons import (
     STG_BOUNDARY,
     STG_CENTROID,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import polars as pl
 
 from pipelines.buyers import Resolver, resolve_buyers
-from pipelines.contract_types import Column, Table
+from pipelines.core.schema import Column, Table
 from pipelines.sources.marketplace import text_key
 
 FRAMEWORK_FAMILIES = ("G-Cloud", "DOS")

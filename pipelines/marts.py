@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import duckdb
 
-from pipelines.contract_types import Column, Table
+from pipelines.core.schema import Column, Table
 
 AREA_LEVELS = ("national", "region", "combined_authority", "lad")
 NATIONAL_CODE = "ALL"

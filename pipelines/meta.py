@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipelines.contract_types import Column, Table
+from pipelines.core.schema import Column, Table
 
 FILE_STATUSES = ("loaded", "duplicate", "empty", "unreadable", "ignored")
 

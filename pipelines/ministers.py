@@ -30,7 +30,7 @@ import datetime as dt
 
 import polars as pl
 
-from pipelines.contract_types import Column, Table
+from pipelines.core.schema import Column, Table
 from pipelines.digital import (
     RULE_GOVUK,
     RULE_NONE,

@@ -15,6 +15,7 @@ import polars as pl
 
 from pipelines import config, contracts_finder, geography, ministers, organisations, sme
 from pipelines.buyers import Resolver, read_aliases
+from pipelines.core.loading import REJECT_CODE, FileLoad
 from pipelines.marketplace_spend import (
     DIM_DESCRIPTION,
     DIM_SPEND_CODE,
@@ -23,7 +24,6 @@ from pipelines.marketplace_spend import (
     distinct_buyer_names,
 )
 from pipelines.reference import departments
-from pipelines.sources.base import REJECT_CODE, FileLoad
 from pipelines.sources.marketplace import CODE, CODES, CUSTOMERS, DESCRIPTIONS, SUPPLIERS, loaded_rows, rejected_keys
 from pipelines.sources.marketplace import STAGING as MARKETPLACE_STAGING
 from pipelines.sources.ons import STG_BOUNDARY, STG_LAD_REGION

@@ -20,7 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.config import CODE_REFERENCE_DIR
-from pipelines.contract_types import Column, Table
+from pipelines.core.schema import Column, Table
 from pipelines.reference import departments
 from pipelines.sources.govuk_organisations import STAGING, empty_staging
 

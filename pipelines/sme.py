@@ -15,9 +15,9 @@ from collections.abc import Mapping
 import polars as pl
 
 from pipelines.config import SME_ASPIRATION_PCT
-from pipelines.contract_types import Column, Table
+from pipelines.core.loading import FILE, LINE
+from pipelines.core.schema import Column, Table
 from pipelines.reference import departments
-from pipelines.sources.base import FILE, LINE
 from pipelines.sources.sme_spend import MEASURES, ROW_TYPES, STAGING_SCHEMA, STAGING_TABLE
 
 FACT_TABLE = "fact_sme_spend"

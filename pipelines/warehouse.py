@@ -27,12 +27,12 @@ import polars as pl
 
 from pipelines import config
 from pipelines.contracts import ALL_TABLES, validate
+from pipelines.core.loading import REJECT_SCHEMA, FileLoad, header_key
+from pipelines.core.textio import HEAD_BYTES, Head, UnreadableFileError, read_head, read_text, sha256_of
 from pipelines.marketplace_spend import VIEWS
 from pipelines.marts import build_marts
 from pipelines.model import ModelResult, build_model
 from pipelines.sources import all_formats, detect
-from pipelines.sources.base import REJECT_SCHEMA, FileLoad, header_key
-from pipelines.textio import HEAD_BYTES, Head, UnreadableFileError, read_head, read_text, sha256_of
 
 SAMPLE_MARKER = "_SAMPLE_DATA.md"
 

@@ -10,8 +10,8 @@ import importlib
 import pkgutil
 from functools import cache
 
-from pipelines.sources.base import Format
-from pipelines.textio import Head
+from pipelines.core.loading import Format
+from pipelines.core.textio import Head
 
 
 @cache

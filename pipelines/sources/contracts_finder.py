@@ -40,8 +40,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.parsing import MONEY, parse_date, parse_money
-from pipelines.sources.base import (
+from pipelines.core.loading import (
     LINE,
     Check,
     FileLoad,
@@ -51,7 +50,8 @@ from pipelines.sources.base import (
     rejects_from_dicts,
     split_rejects,
 )
-from pipelines.textio import Head, UnreadableFileError, read_text
+from pipelines.core.parsing import MONEY, parse_date, parse_money
+from pipelines.core.textio import Head, UnreadableFileError, read_text
 
 SOURCE = "contracts_finder"
 STAGING = "stg_contract_notice"

@@ -38,8 +38,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.parsing import clean_text, parse_date
-from pipelines.sources.base import (
+from pipelines.core.loading import (
     FILE,
     LINE,
     Check,
@@ -50,7 +49,8 @@ from pipelines.sources.base import (
     rejects_from_dicts,
     split_rejects,
 )
-from pipelines.textio import Head, UnreadableFileError, read_text
+from pipelines.core.parsing import clean_text, parse_date
+from pipelines.core.textio import Head, UnreadableFileError, read_text
 
 SOURCE = "govuk_ministers"
 STAGING_TABLE = "stg_govuk_role"

@@ -22,8 +22,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.parsing import parse_date
-from pipelines.sources.base import (
+from pipelines.core.loading import (
     LINE,
     Check,
     FileLoad,
@@ -33,7 +32,8 @@ from pipelines.sources.base import (
     rejects_from_dicts,
     split_rejects,
 )
-from pipelines.textio import Head, UnreadableFileError, read_text
+from pipelines.core.parsing import parse_date
+from pipelines.core.textio import Head, UnreadableFileError, read_text
 
 SOURCE = "govuk_organisations"
 STAGING = "stg_organisation"

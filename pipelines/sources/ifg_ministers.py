@@ -22,8 +22,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.parsing import clean_text, parse_date
-from pipelines.sources.base import (
+from pipelines.core.loading import (
     FILE,
     LINE,
     Check,
@@ -39,7 +38,8 @@ from pipelines.sources.base import (
     truncated_row_checks,
     unique_names,
 )
-from pipelines.textio import Head, UnreadableFileError, prepare_csv
+from pipelines.core.parsing import clean_text, parse_date
+from pipelines.core.textio import Head, UnreadableFileError, prepare_csv
 
 SOURCE = "ifg_ministers"
 PUBLISHER = "Institute for Government (IfG Ministers Database)"

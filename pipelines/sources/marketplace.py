@@ -26,8 +26,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.parsing import MONEY, MONTH_NAMES, clean_text, financial_year, parse_money, parse_month
-from pipelines.sources.base import (
+from pipelines.core.loading import (
     LINE,
     REJECT_CODE,
     REJECT_REASON,
@@ -45,7 +44,8 @@ from pipelines.sources.base import (
     truncated_row_checks,
     unique_names,
 )
-from pipelines.textio import Head, UnreadableFileError, prepare_csv
+from pipelines.core.parsing import MONEY, MONTH_NAMES, clean_text, financial_year, parse_money, parse_month
+from pipelines.core.textio import Head, UnreadableFileError, prepare_csv
 
 SOURCE = "marketplace_spend"
 STAGING = "stg_marketplace_spend"

@@ -33,8 +33,7 @@ import numpy as np
 import polars as pl
 from pyproj import Transformer
 
-from pipelines.parsing import clean_text, is_count, parse_number
-from pipelines.sources.base import (
+from pipelines.core.loading import (
     FILE,
     LINE,
     Check,
@@ -52,7 +51,8 @@ from pipelines.sources.base import (
     truncated_row_checks,
     unique_names,
 )
-from pipelines.textio import Head, PreparedText, UnreadableFileError, prepare_csv, read_text
+from pipelines.core.parsing import clean_text, is_count, parse_number
+from pipelines.core.textio import Head, PreparedText, UnreadableFileError, prepare_csv, read_text
 
 SOURCE = "ons_geography"
 PUBLISHER = "Office for National Statistics (ONS Open Geography Portal; NOMIS for population)"

@@ -22,9 +22,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.parsing import clean_text, financial_year_label, is_count, parse_number
-from pipelines.reference import departments, resolve_department
-from pipelines.sources.base import (
+from pipelines.core.loading import (
     FILE,
     LINE,
     Check,
@@ -41,7 +39,9 @@ from pipelines.sources.base import (
     truncated_row_checks,
     unique_names,
 )
-from pipelines.textio import Head, PreparedText, UnreadableFileError, prepare_csv
+from pipelines.core.parsing import clean_text, financial_year_label, is_count, parse_number
+from pipelines.core.textio import Head, PreparedText, UnreadableFileError, prepare_csv
+from pipelines.reference import departments, resolve_department
 
 SOURCE = "sme_spend"
 FORMAT_ID = "cabinet_office_sme_spend_annex"

@@ -13,6 +13,7 @@ import pytest
 
 from pipelines.config import ROOT
 from pipelines.contracts_finder import FACT_CONTRACT_NOTICE, build_contract_notices
+from pipelines.core.textio import UnreadableFileError, read_head
 from pipelines.sample.contracts_finder import AS_OF, write_sample
 from pipelines.sources import detect
 from pipelines.sources.contracts_finder import (
@@ -25,7 +26,6 @@ from pipelines.sources.contracts_finder import (
     party_scales,
     repair_mojibake,
 )
-from pipelines.textio import UnreadableFileError, read_head
 
 REAL = ROOT.parent / "shared" / "data" / "contracts-finder"
 REAL_OCDS = REAL / "ocds-releases-2025" / "contracts_finder_ocds_releases_sample.jsonl"

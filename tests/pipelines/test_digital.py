@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 
 from pipelines.config import DIGITAL_RESPONSIBILITIES_PATH, ROOT
+from pipelines.core.textio import UnreadableFileError, read_head
 from pipelines.digital import (
     RULE_GOVUK,
     RULE_NONE,
@@ -27,7 +28,6 @@ from pipelines.ministers import FACT, build_ministers, digital_ministers_as_of, 
 from pipelines.sources import detect
 from pipelines.sources.govuk_ministers import STAGING_SCHEMA as GOVUK_SCHEMA
 from pipelines.sources.ifg_ministers import TABLES_BY_NAME, staging_schema
-from pipelines.textio import UnreadableFileError, read_head
 
 SHARED = ROOT.parent / "shared" / "data"
 D = dt.date.fromisoformat

@@ -10,10 +10,10 @@ import polars as pl
 import pytest
 
 from pipelines import geography as geo
-from pipelines.contract_types import Table
+from pipelines.core.loading import FILE, LINE
+from pipelines.core.schema import Table
 from pipelines.sample import ons as sample
 from pipelines.sources import ons
-from pipelines.sources.base import FILE, LINE
 from tests.pipelines.test_ons import REAL, REGION_LOOKUP, load_folder
 
 # --------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 
 from pipelines.config import ROOT
+from pipelines.core.textio import UnreadableFileError, read_head
 from pipelines.organisations import (
     CENTRAL_BODIES_CSV,
     REFERENCE_STATUS,
@@ -28,7 +29,6 @@ from pipelines.sources.govuk_organisations import (
     load_organisations,
     records_of,
 )
-from pipelines.textio import UnreadableFileError, read_head
 
 REAL = ROOT.parent / "shared" / "data" / "govuk-organisations" / "govuk_extant_orgs.json"
 API = "https://www.gov.uk/api/organisations/"

@@ -11,6 +11,8 @@ import pytest
 
 from pipelines import contracts
 from pipelines.config import ROOT
+from pipelines.core.loading import FileLoad
+from pipelines.core.textio import UnreadableFileError, read_head
 from pipelines.ministers import (
     DIM_DEPARTMENT,
     FACT,
@@ -20,9 +22,7 @@ from pipelines.ministers import (
 )
 from pipelines.sample.ministers import IFG_FOLDER, write_sample
 from pipelines.sources import detect
-from pipelines.sources.base import FileLoad
 from pipelines.sources.ifg_ministers import FORMATS, IFG_TABLES, TABLES_BY_NAME, staging_schema
-from pipelines.textio import UnreadableFileError, read_head
 
 REAL_DIR = ROOT.parent / "shared" / "data" / "ifg-ministers-database"
 NO_OVERRIDES = pl.DataFrame(

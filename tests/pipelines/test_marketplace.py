@@ -9,10 +9,10 @@ import polars as pl
 import pytest
 
 from pipelines.config import ROOT
+from pipelines.core.loading import FileLoad
+from pipelines.core.textio import UnreadableFileError, read_head
 from pipelines.sources import detect
-from pipelines.sources.base import FileLoad
 from pipelines.sources.marketplace import STAGING
-from pipelines.textio import UnreadableFileError, read_head
 
 REAL = ROOT.parent / "shared" / "data" / "govspend-gcloud"
 

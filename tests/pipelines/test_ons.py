@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from pyproj import Transformer
 
 from pipelines.config import ROOT
+from pipelines.core.loading import FileLoad
+from pipelines.core.textio import UnreadableFileError, read_head
 from pipelines.sample import ons as sample
 from pipelines.sources import ons
-from pipelines.sources.base import FileLoad
-from pipelines.textio import UnreadableFileError, read_head
 
 REAL = ROOT.parent / "shared" / "data" / "ons-geography"
 REGION_LOOKUP = "Local_Authority_District_to_Region_(December_2022)_Lookup_in_England.csv"

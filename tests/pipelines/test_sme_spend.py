@@ -8,6 +8,8 @@ import polars as pl
 import pytest
 
 from pipelines.config import ROOT, SME_ASPIRATION_PCT
+from pipelines.core.loading import FileLoad
+from pipelines.core.textio import UnreadableFileError, read_head
 from pipelines.sample.sme_spend import write_sample
 from pipelines.sme import (
     FACT_TABLE,
@@ -17,7 +19,6 @@ from pipelines.sme import (
     build_sme_spend,
     sme_share_mart,
 )
-from pipelines.sources.base import FileLoad
 from pipelines.sources.sme_spend import (
     FORMATS,
     STAGING_SCHEMA,
@@ -27,7 +28,6 @@ from pipelines.sources.sme_spend import (
     map_header,
     normalise_header,
 )
-from pipelines.textio import UnreadableFileError, read_head
 
 FORMAT = FORMATS[0]
 REAL_DIR = ROOT.parent / "shared" / "data"

@@ -22,10 +22,10 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines.parsing import parse_money, parse_month
+from pipelines.core.loading import REJECT_SCHEMA, FileLoad
+from pipelines.core.parsing import parse_money, parse_month
+from pipelines.core.textio import UnreadableFileError, read_head
 from pipelines.sources import all_formats, detect
-from pipelines.sources.base import REJECT_SCHEMA, FileLoad
-from pipelines.textio import UnreadableFileError, read_head
 from tests.reliability.conftest import HYPOTHESIS_EXAMPLES
 
 LOADER_SETTINGS = settings(

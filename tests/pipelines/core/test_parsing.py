@@ -8,7 +8,7 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
-from pipelines.parsing import (
+from pipelines.core.parsing import (
     financial_year,
     financial_year_label,
     is_count,

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.textio import CHUNK_BYTES, BadLine, Head, UnreadableFileError, field_of_bad_char, prepare_csv
+from pipelines.core.textio import CHUNK_BYTES, BadLine, Head, UnreadableFileError, field_of_bad_char, prepare_csv
 
 REJECT_SCHEMA: dict[str, pl.DataType] = {
     "file_name": pl.String(),

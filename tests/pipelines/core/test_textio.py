@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.textio import UnreadableFileError, prepare_csv, read_head, read_text
+from pipelines.core.textio import UnreadableFileError, prepare_csv, read_head, read_text
 
 
 def _read(prepared) -> list[str]:
