@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import duckdb
 
-from pipelines import contracts_finder, geography, marketplace_spend, marts, meta, ministers, organisations, sme
+from pipelines import contracts_finder, geography, marts, meta, ministers, organisations, sme
 from pipelines.core.schema import Table
+from pipelines.marketplace import tables as marketplace
 
 ALL_TABLES: tuple[Table, ...] = (
     *geography.TABLES,
@@ -20,7 +21,7 @@ ALL_TABLES: tuple[Table, ...] = (
     *sme.TABLES,
     *ministers.TABLES,
     *contracts_finder.TABLES,
-    *marketplace_spend.TABLES,
+    *marketplace.TABLES,
     *marts.TABLES,
     *meta.TABLES,
 )

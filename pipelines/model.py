@@ -15,20 +15,20 @@ import polars as pl
 
 from pipelines import config, contracts_finder, geography, ministers, organisations, sme
 from pipelines.buyers import Resolver, read_aliases
-from pipelines.core.loading import REJECT_CODE, FileLoad
-from pipelines.marketplace_spend import (
-    DIM_DESCRIPTION,
-    DIM_SPEND_CODE,
-    DIM_SUPPLIER,
+from pipelines.core.loading import FileLoad
+from pipelines.marketplace.formats import CODE, CODES, CUSTOMERS, rejected_keys
+from pipelines.marketplace.formats import STAGING as MARKETPLACE_STAGING
+from pipelines.marketplace.releases import SUPERSEDED_SCHEMA, Supersession, supersede_cumulative_releases
+from pipelines.marketplace.tables import (
     build_dim_buyer,
     distinct_buyer_names,
+    marketplace_dimensions,
+    marketplace_lookups,
+    marketplace_rows,
+    parquet_files,
 )
 from pipelines.reference import departments
-from pipelines.sources.marketplace import CODE, CODES, CUSTOMERS, DESCRIPTIONS, SUPPLIERS, loaded_rows, rejected_keys
-from pipelines.sources.marketplace import STAGING as MARKETPLACE_STAGING
 from pipelines.sources.ons import STG_BOUNDARY, STG_LAD_REGION
-
-SUPERSEDED_SCHEMA = {"source_file": pl.String, CODE: pl.Int64}
 
 
 @dataclass
@@ -54,97 +54,16 @@ def staging_frames(loads: list[FileLoad]) -> dict[str, pl.DataFrame]:
     return {name: pl.concat(frames, how="diagonal_relaxed") for name, frames in grouped.items()}
 
 
-def _marketplace_files(loads: list[FileLoad]) -> list[tuple[FileLoad, Path]]:
-    return [(load, p) for load in loads for n, p in load.parquet.items() if n == MARKETPLACE_STAGING]
-
-
-def marketplace_lookups(loads: list[FileLoad]) -> dict[str, pl.DataFrame]:
-    """Every file's lookups, concatenated and de-duplicated on their keys (keys are content hashes)."""
-    keys = {CODES: CODE, SUPPLIERS: "supplier_id", CUSTOMERS: "buyer_id", DESCRIPTIONS: "description_id"}
-    files = _marketplace_files(loads)
-    out: dict[str, pl.DataFrame] = {}
-    for kind, key in keys.items():
-        frames = [load.lookups[kind] for load, _ in files]
-        out[kind] = (
-            pl.concat(frames, how="vertical_relaxed").unique(key, keep="first", maintain_order=True)
-            if frames
-            else pl.DataFrame()
-        )
-    return out
-
-
-def marketplace_rows(files: list[tuple[FileLoad, Path]], superseded: pl.DataFrame) -> pl.LazyFrame:
-    """Loaded keyed marketplace rows across files (lazily, from Parquet) minus superseded months."""
-    frames = [loaded_rows(pl.scan_parquet(p), load.lookups) for load, p in files]
-    if not frames:
-        return pl.LazyFrame(schema={"buyer_id": pl.Int64, CODE: pl.Int64, "amount": pl.Decimal(18, 2)})
-    rows = pl.concat(frames)
-    if superseded.height:
-        rows = rows.join(superseded.lazy(), on=["source_file", CODE], how="anti")
-    return rows
-
-
-def supersede_cumulative_releases(loads: list[FileLoad], codes: pl.DataFrame) -> pl.DataFrame:
-    """Publishers re-issue marketplace spend cumulatively (each release repeats earlier months,
-    sometimes revised). For every framework family (G-Cloud and DOS are published separately)
-    and month published in more than one file, keep the rows of the latest release (the file
-    whose data for that family runs latest; ties by file name) and reject the others' rows for
-    that month with the reason, so nothing is double counted and nothing vanishes.
-
-    Mutates the losing FileLoads' counts and rejects; returns the (source_file, spend_code_id) dropped.
-    """
-    files = _marketplace_files(loads)
-    empty = pl.DataFrame(schema=SUPERSEDED_SCHEMA)
-    if len(files) < 2:
-        return empty
-    per_code = pl.concat(
-        [
-            loaded_rows(pl.scan_parquet(p), load.lookups).group_by("source_file", CODE).agg(pl.len()).collect()
-            for load, p in files
-        ]
-    ).join(codes.select(CODE, "framework_family", "month"), on=CODE)
-    months = per_code.group_by("source_file", "framework_family", "month").agg(pl.col("len").sum())
-    keys = ["framework_family", "month"]
-    latest = months.group_by("source_file", "framework_family").agg(pl.col("month").max().alias("latest"))
-    ranked = months.join(latest, on=["source_file", "framework_family"]).sort(
-        ["framework_family", "month", "latest", "source_file"], descending=[False, False, True, True]
-    )
-    winners = ranked.group_by(keys, maintain_order=True).agg(pl.col("source_file").first().alias("winner"))
-    losers = ranked.join(winners, on=keys).filter(pl.col("source_file") != pl.col("winner"))
-    if not losers.height:
-        return empty
-    lost_codes = per_code.join(losers.select("source_file", *keys, "winner"), on=["source_file", *keys])
-    for load, path in files:
-        lost = lost_codes.filter(pl.col("source_file") == load.path.name)
-        if not lost.height:
+def apply_supersession(loads: list[FileLoad], supersession: Supersession) -> None:
+    """Move each losing file's superseded rows from loaded to rejected (with the reason), and note it."""
+    for load in loads:
+        lost = supersession.files.get(load.path.name)
+        if lost is None or MARKETPLACE_STAGING not in load.parquet:
             continue
-        dropped = (
-            loaded_rows(pl.scan_parquet(path), load.lookups)
-            .join(lost.lazy().select(CODE, *keys, "winner"), on=CODE, how="inner")
-            .select("source_line", *keys, "winner")
-            .sort("source_line")
-            .collect()
-        )
-        rejects = dropped.select(
-            pl.lit(load.path.name).alias("file_name"),
-            pl.lit(load.source).alias("source"),
-            pl.lit(load.format).alias("format"),
-            pl.col("source_line").alias("line"),
-            pl.lit("month").alias("column_name"),
-            pl.col("month").dt.strftime("%Y-%m").alias("value"),
-            pl.format(
-                "superseded: {} {} is also published in {}, a later cumulative release",
-                pl.col("framework_family"),
-                pl.col("month").dt.strftime("%Y-%m"),
-                pl.col("winner"),
-            ).alias("reason"),
-        )
-        load.rejects = pl.concat([load.rejects, rejects.cast(load.rejects.schema)])
-        load.rows_loaded -= dropped.height
-        n_months = lost.select(keys).unique().height
-        load.notes.append(f"{dropped.height:,} rows in {n_months} month(s) superseded by a later release")
+        load.rejects = pl.concat([load.rejects, lost.rejects])
+        load.rows_loaded -= lost.rows
+        load.notes.append(lost.note)
         load.check_reconciles()
-    return lost_codes.select("source_file", pl.col(CODE).cast(pl.Int64))
 
 
 def _english_lad_codes(load: FileLoad, name: str) -> dict[int, set[str]]:
@@ -203,15 +122,16 @@ def build_model(loads: list[FileLoad], aliases_path: Path | None = None) -> Mode
     tables |= ministers.build_ministers(stg)
     tables |= contracts_finder.build_contract_notices(stg)
 
-    lookups = marketplace_lookups(loads)
-    files = _marketplace_files(loads)
+    files = parquet_files(loads)
+    lookups = marketplace_lookups(files)
     codes = (
         lookups[CODES]
         if files
         else pl.DataFrame(schema={CODE: pl.Int64, "framework_family": pl.String, "month": pl.Date, "sector": pl.String})
     )
-    superseded = supersede_cumulative_releases(loads, codes)
-    spend = marketplace_rows(files, superseded)
+    supersession = supersede_cumulative_releases(files, codes)
+    apply_supersession(loads, supersession)
+    spend = marketplace_rows(files, supersession.codes)
     customers = (
         lookups[CUSTOMERS] if files else pl.DataFrame(schema={"buyer_id": pl.Int64, "customer_name_raw": pl.String})
     )
@@ -243,19 +163,8 @@ def build_model(loads: list[FileLoad], aliases_path: Path | None = None) -> Mode
         marketplace_rejected_keys=rejected_keys(lookups) if files else {},
         match_rates=rates,
         alias_problems=resolver.alias_errors,
-        superseded=superseded,
+        superseded=supersession.codes,
     )
-
-
-def marketplace_dimensions(lookups: dict[str, pl.DataFrame], files: list) -> dict[str, pl.DataFrame]:
-    """dim_spend_code, dim_supplier, dim_description from the lookups (valid keys only)."""
-    if not files:
-        return {t.name: t.empty() for t in (DIM_SPEND_CODE, DIM_SUPPLIER, DIM_DESCRIPTION)}
-    return {
-        DIM_SPEND_CODE.name: DIM_SPEND_CODE.conform(lookups[CODES].filter(pl.col(REJECT_CODE).is_null())),
-        DIM_SUPPLIER.name: DIM_SUPPLIER.conform(lookups[SUPPLIERS].filter(pl.col("supplier_name").is_not_null())),
-        DIM_DESCRIPTION.name: DIM_DESCRIPTION.conform(lookups[DESCRIPTIONS]),
-    }
 
 
 def match_rates(dim_buyer: pl.DataFrame) -> pl.DataFrame:

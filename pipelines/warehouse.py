@@ -29,7 +29,7 @@ from pipelines import config
 from pipelines.contracts import ALL_TABLES, validate
 from pipelines.core.loading import REJECT_SCHEMA, FileLoad, header_key
 from pipelines.core.textio import HEAD_BYTES, Head, UnreadableFileError, read_head, read_text, sha256_of
-from pipelines.marketplace_spend import VIEWS
+from pipelines.marketplace.tables import VIEWS
 from pipelines.marts import build_marts
 from pipelines.model import ModelResult, build_model
 from pipelines.sources import all_formats, detect

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import pkgutil
 from pathlib import Path
 
 MARKER_TEXT = """# SAMPLE DATA - not official statistics
@@ -21,8 +20,15 @@ to published headline shares). Put real published files in data/raw/ to replace 
 """
 
 
-def generator_modules() -> list[str]:
-    return sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
+#: The domains' sample generators, in a fixed order.
+GENERATOR_MODULES = (
+    "pipelines.sample.contracts_finder",
+    "pipelines.sample.govuk_organisations",
+    "pipelines.marketplace.sample",
+    "pipelines.sample.ministers",
+    "pipelines.sample.ons",
+    "pipelines.sample.sme_spend",
+)
 
 
 def write_all(out_dir: Path, *, seed: int = 2026, rows: int | None = None) -> list[Path]:
@@ -32,8 +38,8 @@ def write_all(out_dir: Path, *, seed: int = 2026, rows: int | None = None) -> li
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for name in generator_modules():
-        module = importlib.import_module(f"{__name__}.{name}")
+    for name in GENERATOR_MODULES:
+        module = importlib.import_module(name)
         write = module.write_sample
         kwargs: dict = {"seed": seed}
         if rows is not None and "rows" in inspect.signature(write).parameters:

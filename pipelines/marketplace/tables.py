@@ -10,11 +10,23 @@ department (agency -> parent department via GOV.UK links).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 
 from pipelines.buyers import Resolver, resolve_buyers
+from pipelines.core.loading import REJECT_CODE, FileLoad
 from pipelines.core.schema import Column, Table
-from pipelines.sources.marketplace import text_key
+from pipelines.marketplace.formats import (
+    CODE,
+    CODES,
+    CUSTOMERS,
+    DESCRIPTIONS,
+    STAGING,
+    SUPPLIERS,
+    loaded_rows,
+    text_key,
+)
 
 FRAMEWORK_FAMILIES = ("G-Cloud", "DOS")
 ORG_KINDS = ("council", "combined_authority", "central_government", "unresolved")
@@ -322,3 +334,46 @@ def build_dim_buyer(
         )
     )
     return DIM_BUYER.conform(out)
+
+
+def parquet_files(loads: list[FileLoad]) -> list[tuple[FileLoad, Path]]:
+    """The marketplace files among `loads`, each with the Parquet file its rows were streamed to."""
+    return [(load, p) for load in loads for n, p in load.parquet.items() if n == STAGING]
+
+
+def marketplace_lookups(files: list[tuple[FileLoad, Path]]) -> dict[str, pl.DataFrame]:
+    """Every file's lookups, concatenated and de-duplicated on their keys (keys are content hashes)."""
+    keys = {CODES: CODE, SUPPLIERS: "supplier_id", CUSTOMERS: "buyer_id", DESCRIPTIONS: "description_id"}
+    out: dict[str, pl.DataFrame] = {}
+    for kind, key in keys.items():
+        frames = [load.lookups[kind] for load, _ in files]
+        out[kind] = (
+            pl.concat(frames, how="vertical_relaxed").unique(key, keep="first", maintain_order=True)
+            if frames
+            else pl.DataFrame()
+        )
+    return out
+
+
+def marketplace_rows(files: list[tuple[FileLoad, Path]], superseded: pl.DataFrame) -> pl.LazyFrame:
+    """Loaded keyed marketplace rows across files (lazily, from Parquet) minus superseded months."""
+    frames = [loaded_rows(pl.scan_parquet(p), load.lookups) for load, p in files]
+    if not frames:
+        return pl.LazyFrame(schema={"buyer_id": pl.Int64, CODE: pl.Int64, "amount": pl.Decimal(18, 2)})
+    rows = pl.concat(frames)
+    if superseded.height:
+        rows = rows.join(superseded.lazy(), on=["source_file", CODE], how="anti")
+    return rows
+
+
+def marketplace_dimensions(
+    lookups: dict[str, pl.DataFrame], files: list[tuple[FileLoad, Path]]
+) -> dict[str, pl.DataFrame]:
+    """dim_spend_code, dim_supplier, dim_description from the lookups (valid keys only)."""
+    if not files:
+        return {t.name: t.empty() for t in (DIM_SPEND_CODE, DIM_SUPPLIER, DIM_DESCRIPTION)}
+    return {
+        DIM_SPEND_CODE.name: DIM_SPEND_CODE.conform(lookups[CODES].filter(pl.col(REJECT_CODE).is_null())),
+        DIM_SUPPLIER.name: DIM_SUPPLIER.conform(lookups[SUPPLIERS].filter(pl.col("supplier_name").is_not_null())),
+        DIM_DESCRIPTION.name: DIM_DESCRIPTION.conform(lookups[DESCRIPTIONS]),
+    }

@@ -11,8 +11,8 @@ import pytest
 from pipelines.config import ROOT
 from pipelines.core.loading import FileLoad
 from pipelines.core.textio import UnreadableFileError, read_head
+from pipelines.marketplace.formats import STAGING
 from pipelines.sources import detect
-from pipelines.sources.marketplace import STAGING
 
 REAL = ROOT.parent / "shared" / "data" / "govspend-gcloud"
 
