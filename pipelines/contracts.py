@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import duckdb
 
-from pipelines import contracts_finder, geography, marts, meta, ministers, organisations, sme
+from pipelines import contracts_finder, geography, marts, meta, ministers, organisations
 from pipelines.core.schema import Table
 from pipelines.marketplace import tables as marketplace
+from pipelines.sme_spend import tables as sme
 
 ALL_TABLES: tuple[Table, ...] = (
     *geography.TABLES,

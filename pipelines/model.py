@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines import config, contracts_finder, geography, ministers, organisations, sme
+from pipelines import config, contracts_finder, geography, ministers, organisations
 from pipelines.buyers import Resolver, read_aliases
 from pipelines.core.loading import FileLoad
 from pipelines.marketplace.formats import CODE, CODES, CUSTOMERS, rejected_keys
@@ -28,6 +28,7 @@ from pipelines.marketplace.tables import (
     parquet_files,
 )
 from pipelines.reference import departments
+from pipelines.sme_spend import tables as sme
 from pipelines.sources.ons import STG_BOUNDARY, STG_LAD_REGION
 
 

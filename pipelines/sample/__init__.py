@@ -27,7 +27,7 @@ GENERATOR_MODULES = (
     "pipelines.marketplace.sample",
     "pipelines.sample.ministers",
     "pipelines.sample.ons",
-    "pipelines.sample.sme_spend",
+    "pipelines.sme_spend.sample",
 )
 
 

@@ -21,7 +21,7 @@ FORMAT_MODULES = (
     "pipelines.sources.ifg_ministers",
     "pipelines.marketplace.formats",
     "pipelines.sources.ons",
-    "pipelines.sources.sme_spend",
+    "pipelines.sme_spend.formats",
 )
 
 

@@ -10,16 +10,7 @@ import pytest
 from pipelines.config import ROOT, SME_ASPIRATION_PCT
 from pipelines.core.loading import FileLoad
 from pipelines.core.textio import UnreadableFileError, read_head
-from pipelines.sample.sme_spend import write_sample
-from pipelines.sme import (
-    FACT_TABLE,
-    MART_TABLE,
-    SUPERSEDED_TABLE,
-    TABLES,
-    build_sme_spend,
-    sme_share_mart,
-)
-from pipelines.sources.sme_spend import (
+from pipelines.sme_spend.formats import (
     FORMATS,
     STAGING_SCHEMA,
     STAGING_TABLE,
@@ -27,6 +18,15 @@ from pipelines.sources.sme_spend import (
     financial_year_in,
     map_header,
     normalise_header,
+)
+from pipelines.sme_spend.sample import write_sample
+from pipelines.sme_spend.tables import (
+    FACT_TABLE,
+    MART_TABLE,
+    SUPERSEDED_TABLE,
+    TABLES,
+    build_sme_spend,
+    sme_share_mart,
 )
 
 FORMAT = FORMATS[0]

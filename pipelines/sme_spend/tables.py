@@ -18,7 +18,7 @@ from pipelines.config import SME_ASPIRATION_PCT
 from pipelines.core.loading import FILE, LINE
 from pipelines.core.schema import Column, Table
 from pipelines.reference import departments
-from pipelines.sources.sme_spend import MEASURES, ROW_TYPES, STAGING_SCHEMA, STAGING_TABLE
+from pipelines.sme_spend.formats import MEASURES, ROW_TYPES, STAGING_SCHEMA, STAGING_TABLE
 
 FACT_TABLE = "fact_sme_spend"
 SUPERSEDED_TABLE = "meta_sme_spend_superseded"
