@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import duckdb
 
-from pipelines import contracts_finder, geography, marts, meta, ministers, organisations
+from pipelines import contracts_finder, marts, meta, ministers, organisations
 from pipelines.core.schema import Table
+from pipelines.geography import tables as geography
 from pipelines.marketplace import tables as marketplace
 from pipelines.sme_spend import tables as sme
 

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines import config, contracts_finder, geography, ministers, organisations
+from pipelines import config, contracts_finder, ministers, organisations
 from pipelines.buyers import Resolver, read_aliases
 from pipelines.core.loading import FileLoad
+from pipelines.geography import tables as geography
 from pipelines.marketplace.formats import CODE, CODES, CUSTOMERS, rejected_keys
 from pipelines.marketplace.formats import STAGING as MARKETPLACE_STAGING
 from pipelines.marketplace.releases import SUPERSEDED_SCHEMA, Supersession, supersede_cumulative_releases
@@ -29,7 +30,6 @@ from pipelines.marketplace.tables import (
 )
 from pipelines.reference import departments
 from pipelines.sme_spend import tables as sme
-from pipelines.sources.ons import STG_BOUNDARY, STG_LAD_REGION
 
 
 @dataclass
@@ -67,55 +67,11 @@ def apply_supersession(loads: list[FileLoad], supersession: Supersession) -> Non
         load.check_reconciles()
 
 
-def _english_lad_codes(load: FileLoad, name: str) -> dict[int, set[str]]:
-    """vintage -> English LAD codes in one file's staging frame `name` (empty when it has none)."""
-    frame = load.tables.get(name)
-    if frame is None:
-        return {}
-    frame = frame.collect() if isinstance(frame, pl.LazyFrame) else frame
-    code = "lad_code" if name == STG_LAD_REGION else "code"
-    if name == STG_BOUNDARY:
-        frame = frame.filter(pl.col("level") == "lad")
-    frame = frame.filter(pl.col(code).str.starts_with("E"))
-    return {v: set(codes) for v, codes in frame.group_by("vintage").agg(pl.col(code)).iter_rows()}
-
-
-def note_lookup_boundary_mismatches(loads: list[FileLoad]) -> None:
-    """Note, on the files concerned, English LAD codes that the region lookup and the LAD boundaries do not share.
-
-    The map joins the two on the code, so a code in only one of them is an area the map silently leaves out
-    (a lookup of another vintage, a re-coded district). Compared per vintage, where both kinds of file exist.
-    """
-    lookups = {id(load): _english_lad_codes(load, STG_LAD_REGION) for load in loads}
-    shapes = {id(load): _english_lad_codes(load, STG_BOUNDARY) for load in loads}
-    in_lookups: dict[int, set[str]] = defaultdict(set)
-    in_shapes: dict[int, set[str]] = defaultdict(set)
-    for per_file, union in ((lookups, in_lookups), (shapes, in_shapes)):
-        for by_vintage in per_file.values():
-            for vintage, codes in by_vintage.items():
-                union[vintage] |= codes
-    for load in loads:
-        for vintage, codes in lookups[id(load)].items():
-            missing = sorted(codes - in_shapes[vintage]) if vintage in in_shapes else []
-            if missing:
-                load.notes.append(
-                    f"{len(missing)} LAD code(s) have no {vintage} LAD boundary, so maps leave them out"
-                    f" (e.g. {', '.join(missing[:5])})"
-                )
-        for vintage, codes in shapes[id(load)].items():
-            extra = sorted(codes - in_lookups[vintage]) if vintage in in_lookups else []
-            if extra:
-                load.notes.append(
-                    f"{len(extra)} LAD boundary(ies) have no row in the {vintage} LAD-region lookup"
-                    f" (e.g. {', '.join(extra[:5])})"
-                )
-
-
 def build_model(loads: list[FileLoad], aliases_path: Path | None = None) -> ModelResult:
     stg = staging_frames(loads)
     tables: dict[str, pl.DataFrame] = {}
     tables |= geography.build_geography(stg)
-    note_lookup_boundary_mismatches(loads)
+    geography.note_lookup_boundary_mismatches(loads)
     tables |= organisations.build_organisations(stg)
     tables |= sme.build_sme_spend(stg)
     if "mart_sme_share" not in tables:

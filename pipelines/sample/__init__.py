@@ -26,7 +26,7 @@ GENERATOR_MODULES = (
     "pipelines.sample.govuk_organisations",
     "pipelines.marketplace.sample",
     "pipelines.sample.ministers",
-    "pipelines.sample.ons",
+    "pipelines.geography.sample",
     "pipelines.sme_spend.sample",
 )
 

@@ -20,7 +20,7 @@ FORMAT_MODULES = (
     "pipelines.sources.govuk_organisations",
     "pipelines.sources.ifg_ministers",
     "pipelines.marketplace.formats",
-    "pipelines.sources.ons",
+    "pipelines.geography.formats",
     "pipelines.sme_spend.formats",
 )
 

@@ -31,6 +31,7 @@ Rules, written down once here:
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -38,9 +39,9 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.config import CODE_REFERENCE_DIR
-from pipelines.core.loading import FILE, LINE
+from pipelines.core.loading import FILE, LINE, FileLoad
 from pipelines.core.schema import Column, Table
-from pipelines.sources.ons import (
+from pipelines.geography.formats import (
     STG_BOUNDARY,
     STG_CENTROID,
     STG_LAD_CAUTH,
@@ -589,3 +590,47 @@ def build_geography(
         DIM_COUNCIL.name: dim_council,
         GEO_BOUNDARY.name: build_geo_boundary(stg),
     }
+
+
+def _english_lad_codes(load: FileLoad, name: str) -> dict[int, set[str]]:
+    """vintage -> English LAD codes in one file's staging frame `name` (empty when it has none)."""
+    frame = load.tables.get(name)
+    if frame is None:
+        return {}
+    frame = frame.collect() if isinstance(frame, pl.LazyFrame) else frame
+    code = "lad_code" if name == STG_LAD_REGION else "code"
+    if name == STG_BOUNDARY:
+        frame = frame.filter(pl.col("level") == "lad")
+    frame = frame.filter(pl.col(code).str.starts_with("E"))
+    return {v: set(codes) for v, codes in frame.group_by("vintage").agg(pl.col(code)).iter_rows()}
+
+
+def note_lookup_boundary_mismatches(loads: list[FileLoad]) -> None:
+    """Note, on the files concerned, English LAD codes that the region lookup and the LAD boundaries do not share.
+
+    The map joins the two on the code, so a code in only one of them is an area the map silently leaves out
+    (a lookup of another vintage, a re-coded district). Compared per vintage, where both kinds of file exist.
+    """
+    lookups = {id(load): _english_lad_codes(load, STG_LAD_REGION) for load in loads}
+    shapes = {id(load): _english_lad_codes(load, STG_BOUNDARY) for load in loads}
+    in_lookups: dict[int, set[str]] = defaultdict(set)
+    in_shapes: dict[int, set[str]] = defaultdict(set)
+    for per_file, union in ((lookups, in_lookups), (shapes, in_shapes)):
+        for by_vintage in per_file.values():
+            for vintage, codes in by_vintage.items():
+                union[vintage] |= codes
+    for load in loads:
+        for vintage, codes in lookups[id(load)].items():
+            missing = sorted(codes - in_shapes[vintage]) if vintage in in_shapes else []
+            if missing:
+                load.notes.append(
+                    f"{len(missing)} LAD code(s) have no {vintage} LAD boundary, so maps leave them out"
+                    f" (e.g. {', '.join(missing[:5])})"
+                )
+        for vintage, codes in shapes[id(load)].items():
+            extra = sorted(codes - in_lookups[vintage]) if vintage in in_lookups else []
+            if extra:
+                load.notes.append(
+                    f"{len(extra)} LAD boundary(ies) have no row in the {vintage} LAD-region lookup"
+                    f" (e.g. {', '.join(extra[:5])})"
+                )

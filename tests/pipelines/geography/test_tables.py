@@ -9,12 +9,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines import geography as geo
 from pipelines.core.loading import FILE, LINE
 from pipelines.core.schema import Table
-from pipelines.sample import ons as sample
-from pipelines.sources import ons
-from tests.pipelines.test_ons import REAL, REGION_LOOKUP, load_folder
+from pipelines.geography import formats as ons
+from pipelines.geography import sample
+from pipelines.geography import tables as geo
+from tests.pipelines.geography.test_formats import REAL, REGION_LOOKUP, load_folder
 
 # --------------------------------------------------------------------------------------------
 # small frames

@@ -16,8 +16,8 @@ from pyproj import Transformer
 from pipelines.config import ROOT
 from pipelines.core.loading import FileLoad
 from pipelines.core.textio import UnreadableFileError, read_head
-from pipelines.sample import ons as sample
-from pipelines.sources import ons
+from pipelines.geography import formats as ons
+from pipelines.geography import sample
 
 REAL = ROOT.parent / "shared" / "data" / "ons-geography"
 REGION_LOOKUP = "Local_Authority_District_to_Region_(December_2022)_Lookup_in_England.csv"
