@@ -22,8 +22,8 @@ to published headline shares). Put real published files in data/raw/ to replace 
 
 #: The domains' sample generators, in a fixed order.
 GENERATOR_MODULES = (
-    "pipelines.sample.contracts_finder",
-    "pipelines.sample.govuk_organisations",
+    "pipelines.notices.sample",
+    "pipelines.organisations.sample",
     "pipelines.marketplace.sample",
     "pipelines.sample.ministers",
     "pipelines.geography.sample",

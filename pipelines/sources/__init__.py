@@ -15,9 +15,9 @@ from pipelines.core.textio import Head
 
 #: The modules that define formats, in a fixed order (the order of ids in `all_formats`).
 FORMAT_MODULES = (
-    "pipelines.sources.contracts_finder",
+    "pipelines.notices.contracts_finder",
     "pipelines.sources.govuk_ministers",
-    "pipelines.sources.govuk_organisations",
+    "pipelines.organisations.formats",
     "pipelines.sources.ifg_ministers",
     "pipelines.marketplace.formats",
     "pipelines.geography.formats",

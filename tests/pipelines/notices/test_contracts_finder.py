@@ -12,11 +12,8 @@ import polars as pl
 import pytest
 
 from pipelines.config import ROOT
-from pipelines.contracts_finder import FACT_CONTRACT_NOTICE, build_contract_notices
 from pipelines.core.textio import UnreadableFileError, read_head
-from pipelines.sample.contracts_finder import AS_OF, write_sample
-from pipelines.sources import detect
-from pipelines.sources.contracts_finder import (
+from pipelines.notices.contracts_finder import (
     FORMAT_OCDS_LINES,
     FORMAT_OCDS_PACKAGE,
     FORMAT_SEARCH,
@@ -26,6 +23,9 @@ from pipelines.sources.contracts_finder import (
     party_scales,
     repair_mojibake,
 )
+from pipelines.notices.sample import AS_OF, write_sample
+from pipelines.notices.tables import FACT_CONTRACT_NOTICE, build_contract_notices
+from pipelines.sources import detect
 
 REAL = ROOT.parent / "shared" / "data" / "contracts-finder"
 REAL_OCDS = REAL / "ocds-releases-2025" / "contracts_finder_ocds_releases_sample.jsonl"

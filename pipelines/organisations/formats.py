@@ -10,7 +10,7 @@ superseded links arrive as ``{"id": "https://www.gov.uk/api/organisations/<slug>
 slug is the last path segment of ``id`` (or ``web_url`` when ``id`` is missing).
 
 Staging ``stg_organisation`` keeps one row per record with the link lists comma-joined, so the department
-walk in `pipelines.organisations` can run on plain frames. Records without a slug or title, records that are
+walk in `pipelines.organisations.tables` can run on plain frames. Records without a slug or title, records that are
 not objects and repeated slugs are rejected with the 1-based record index as the line.
 """
 

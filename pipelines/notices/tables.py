@@ -16,7 +16,7 @@ import polars as pl
 
 from pipelines.core.parsing import financial_year
 from pipelines.core.schema import Column, Table
-from pipelines.sources.contracts_finder import DESCRIPTION_MAX, STAGING, empty_staging
+from pipelines.notices.contracts_finder import DESCRIPTION_MAX, STAGING, empty_staging
 
 SOURCE_FORMATS = ("ocds", "notice_search")
 

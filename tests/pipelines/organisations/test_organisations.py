@@ -10,7 +10,16 @@ import pytest
 
 from pipelines.config import ROOT
 from pipelines.core.textio import UnreadableFileError, read_head
-from pipelines.organisations import (
+from pipelines.organisations.formats import (
+    FORMAT_ARRAY,
+    FORMAT_PAGE,
+    STAGING,
+    STAGING_SCHEMA,
+    load_organisations,
+    records_of,
+)
+from pipelines.organisations.sample import write_sample
+from pipelines.organisations.tables import (
     CENTRAL_BODIES_CSV,
     REFERENCE_STATUS,
     Node,
@@ -19,16 +28,7 @@ from pipelines.organisations import (
     find_department,
 )
 from pipelines.reference import departments
-from pipelines.sample.govuk_organisations import write_sample
 from pipelines.sources import detect
-from pipelines.sources.govuk_organisations import (
-    FORMAT_ARRAY,
-    FORMAT_PAGE,
-    STAGING,
-    STAGING_SCHEMA,
-    load_organisations,
-    records_of,
-)
 
 REAL = ROOT.parent / "shared" / "data" / "govuk-organisations" / "govuk_extant_orgs.json"
 API = "https://www.gov.uk/api/organisations/"

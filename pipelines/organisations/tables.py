@@ -21,8 +21,8 @@ import polars as pl
 
 from pipelines.config import CODE_REFERENCE_DIR
 from pipelines.core.schema import Column, Table
+from pipelines.organisations.formats import STAGING, empty_staging
 from pipelines.reference import departments
-from pipelines.sources.govuk_organisations import STAGING, empty_staging
 
 CENTRAL_BODIES_CSV = CODE_REFERENCE_DIR / "central_bodies.csv"
 
