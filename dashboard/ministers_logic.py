@@ -8,7 +8,7 @@ import datetime as dt
 import polars as pl
 
 from dashboard.filters import echo
-from pipelines.digital import KEYWORD_RULES, RULE_GOVUK, RULE_NONE, RULE_OVERRIDE, RULE_TITLE
+from pipelines.ministers.digital import KEYWORD_RULES, RULE_GOVUK, RULE_NONE, RULE_OVERRIDE, RULE_TITLE
 
 AS_OF_KEY = "as_of"
 NONE_STATUS = "✗ None: no minister holds a digital post"

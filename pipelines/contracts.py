@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import duckdb
 
-from pipelines import marts, meta, ministers
+from pipelines import marts, meta
 from pipelines.core.schema import Table
 from pipelines.geography import tables as geography
 from pipelines.marketplace import tables as marketplace
+from pipelines.ministers import tables as ministers
 from pipelines.notices import tables as contracts_finder
 from pipelines.organisations import tables as organisations
 from pipelines.sme_spend import tables as sme

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines import config, ministers
+from pipelines import config
 from pipelines.buyers import Resolver, read_aliases
 from pipelines.core.loading import FileLoad
 from pipelines.geography import tables as geography
@@ -28,6 +28,7 @@ from pipelines.marketplace.tables import (
     marketplace_rows,
     parquet_files,
 )
+from pipelines.ministers import tables as ministers
 from pipelines.notices import tables as contracts_finder
 from pipelines.organisations import tables as organisations
 from pipelines.reference import departments

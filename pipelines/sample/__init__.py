@@ -25,7 +25,7 @@ GENERATOR_MODULES = (
     "pipelines.notices.sample",
     "pipelines.organisations.sample",
     "pipelines.marketplace.sample",
-    "pipelines.sample.ministers",
+    "pipelines.ministers.sample",
     "pipelines.geography.sample",
     "pipelines.sme_spend.sample",
 )

@@ -16,9 +16,9 @@ from pipelines.core.textio import Head
 #: The modules that define formats, in a fixed order (the order of ids in `all_formats`).
 FORMAT_MODULES = (
     "pipelines.notices.contracts_finder",
-    "pipelines.sources.govuk_ministers",
+    "pipelines.ministers.govuk",
     "pipelines.organisations.formats",
-    "pipelines.sources.ifg_ministers",
+    "pipelines.ministers.ifg",
     "pipelines.marketplace.formats",
     "pipelines.geography.formats",
     "pipelines.sme_spend.formats",

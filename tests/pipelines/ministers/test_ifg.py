@@ -13,16 +13,16 @@ from pipelines import contracts
 from pipelines.config import ROOT
 from pipelines.core.loading import FileLoad
 from pipelines.core.textio import UnreadableFileError, read_head
-from pipelines.ministers import (
+from pipelines.ministers.ifg import FORMATS, IFG_TABLES, TABLES_BY_NAME, staging_schema
+from pipelines.ministers.sample import IFG_FOLDER, write_sample
+from pipelines.ministers.tables import (
     DIM_DEPARTMENT,
     FACT,
     TABLES,
     build_ministers,
     current_person_names,
 )
-from pipelines.sample.ministers import IFG_FOLDER, write_sample
 from pipelines.sources import detect
-from pipelines.sources.ifg_ministers import FORMATS, IFG_TABLES, TABLES_BY_NAME, staging_schema
 
 REAL_DIR = ROOT.parent / "shared" / "data" / "ifg-ministers-database"
 NO_OVERRIDES = pl.DataFrame(

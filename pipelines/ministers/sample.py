@@ -48,67 +48,32 @@ CHANGE_OF_GOVERNMENT = dt.date(2024, 7, 5)
 COALITION_END = dt.date(2015, 5, 11)
 CAPTURED = "2026-06-15T09:12:44.000+00:00"
 
+
+# --- literal data and posts -------------------------------------------------------------------
+
+#: The literal data (public facts and invented name lists) lives beside this module.
+DATA = json.loads((Path(__file__).with_name("sample_data.json")).read_text(encoding="utf-8"))
+
 #: Real reshuffle and government-formation dates (public facts).
-RESHUFFLES = tuple(
-    dt.date.fromisoformat(d)
-    for d in (
-        "2012-09-04",
-        "2014-07-15",
-        "2015-05-11",
-        "2016-07-14",
-        "2017-06-11",
-        "2018-01-09",
-        "2019-07-24",
-        "2020-02-13",
-        "2021-09-15",
-        "2022-07-07",
-        "2022-09-06",
-        "2022-10-25",
-        "2023-11-13",
-        "2024-07-05",
-        "2025-09-05",
-    )
-)
-
-# --- organisations ----------------------------------------------------------------------------
-
+RESHUFFLES = tuple(dt.date.fromisoformat(d) for d in DATA["reshuffles"])
 #: Reference department_id -> IfG-style short name (IfG writes DfE, MoD, Scot, ...).
-IFG_SHORT_NAMES = {
-    "MOD": "MoD",
-    "MOJ": "MoJ",
-    "DFE": "DfE",
-    "DFT": "DfT",
-    "DEFRA": "Defra",
-    "SCO": "Scot",
-    "WAL": "Wal",
-    "PMO": "PM",
-    "DCMS_1997": "DCMS",
-    "DDCMS": "DCMS",
-    "MHCLG2018": "MHCLG",
-}
-
-SAMPLE_ORGS = (
-    "PMO", "CO", "HMT", "HO", "MOD", "MOJ", "DWP", "DFE", "DFT", "DH", "DHSC", "DEFRA", "DCLG", "MHCLG2018",
-    "DLUHC", "MHCLG", "DCMS_1997", "DDCMS", "DCMS", "BIS", "BEIS", "DBT", "DSIT", "DESNZ", "FCO", "FCDO", "NIO",
-    "SCO", "WAL", "OAG",
-)  # fmt: skip
-WHIPS = ("WHIPS", "Government Whips-House of Commons", "Whip Commons")
-
+IFG_SHORT_NAMES: dict[str, str] = DATA["ifg_short_names"]
+SAMPLE_ORGS: tuple[str, ...] = tuple(DATA["sample_orgs"])
+WHIPS: tuple[str, str, str] = tuple(DATA["whips"])
 #: (link, predecessor, successor, type, date): links sharing a name share an IfG id, as in the real file.
-ORG_LINKS = (
-    ("dclg", "DCLG", "MHCLG2018", "Name change", "2018-01-08"),
-    ("mhclg", "MHCLG2018", "DLUHC", "Name change", "2021-09-20"),
-    ("dluhc", "DLUHC", "MHCLG", "Name change", "2024-07-09"),
-    ("dh", "DH", "DHSC", "Name change", "2018-01-08"),
-    ("dcms", "DCMS_1997", "DDCMS", "Name change", "2017-07-03"),
-    ("ddcms", "DDCMS", "DCMS", "Name change", "2023-02-07"),
-    ("ddcms", "DDCMS", "DSIT", "Transfer of functions", "2023-02-07"),
-    ("bis", "BIS", "BEIS", "Merger", "2016-07-14"),
-    ("beis", "BEIS", "DBT", "Demerger", "2023-02-07"),
-    ("beis", "BEIS", "DESNZ", "Demerger", "2023-02-07"),
-    ("beis", "BEIS", "DSIT", "Demerger", "2023-02-07"),
-    ("fco", "FCO", "FCDO", "Merger", "2020-09-02"),
-)
+ORG_LINKS: tuple[tuple[str, str, str, str, str], ...] = tuple(tuple(x) for x in DATA["org_links"])
+ATTENDS_CABINET: set[str] = set(DATA["attends_cabinet"])
+FIRST_NAMES_M: tuple[str, ...] = tuple(DATA["first_names_m"])
+FIRST_NAMES_F: tuple[str, ...] = tuple(DATA["first_names_f"])
+SURNAMES: tuple[str, ...] = tuple(DATA["surnames"])
+PEER_PLACES: tuple[str, ...] = tuple(DATA["peer_places"])
+CONSTITUENCIES: tuple[str, ...] = tuple(DATA["constituencies"])
+EVENTS: tuple[tuple[str, str, str], ...] = tuple(tuple(e) for e in DATA["events"])
+#: IfG post name -> responsibilities (one <li> each). Posts not listed get their rank's generic list.
+RESPONSIBILITIES: dict[str, list[str]] = DATA["responsibilities"]
+GENERIC_RESPONSIBILITIES: dict[str, list[str]] = DATA["generic_responsibilities"]
+#: Departments listed in the sample index (reference ids), in GOV.UK's order.
+INDEX_DEPARTMENTS: tuple[str, ...] = tuple(DATA["index_departments"])
 
 RANK_VALUE = {"PM": 1, "DPM": 2, "SoS": 3, "MoS": 4, "PUSS": 5, "Parl. lead.": 6, "Parl.": 7}
 
@@ -128,163 +93,10 @@ def _p(org: str, name: str, rank: str, group: str, start: str | None = None, end
     return PostSpec(org, name, rank, group, start, end)
 
 
-POSTS: tuple[PostSpec, ...] = (
-    _p("PMO", "Prime Minister", "PM", "Prime Minister"),
-    _p("CO", "Chancellor of the Duchy of Lancaster", "SoS", "Cabinet Office ministers"),
-    _p("CO", "Minister for the Cabinet Office", "MoS", "Cabinet Office ministers"),
-    _p("CO", "Minister for Implementation", "PUSS", "Public services", "2018-01-09"),
-    _p("CO", "Minister for the Constitution", "PUSS", "Constitution"),
-    _p("HMT", "Chancellor of the Exchequer", "SoS", "Treasury ministers"),
-    _p("HMT", "Chief Secretary to the Treasury", "SoS", "Public spending"),
-    _p("HMT", "Financial Secretary", "MoS", "Tax"),
-    _p("HMT", "Economic Secretary", "PUSS", "Financial services"),
-    _p("HO", "Secretary of State for the Home Department", "SoS", "Home Office ministers"),
-    _p("HO", "Minister for Security", "MoS", "Security"),
-    _p("HO", "Minister for Policing", "MoS", "Policing"),
-    _p("HO", "Minister for Safeguarding", "PUSS", "Safeguarding"),
-    _p("MOD", "Secretary of State for Defence", "SoS", "Defence ministers"),
-    _p("MOD", "Minister for the Armed Forces", "MoS", "Armed forces"),
-    _p("MOD", "Minister for Defence Procurement", "PUSS", "Procurement"),
-    _p("MOJ", "Lord Chancellor and Secretary of State for Justice", "SoS", "Justice ministers"),
-    _p("MOJ", "Minister for Prisons and Probation", "PUSS", "Prisons"),
-    _p("MOJ", "Minister for Courts", "PUSS", "Courts"),
-    _p("DWP", "Secretary of State for Work and Pensions", "SoS", "Work and pensions ministers"),
-    _p("DWP", "Minister for Employment", "MoS", "Employment"),
-    _p("DWP", "Minister for Pensions", "PUSS", "Pensions"),
-    _p("DFE", "Secretary of State for Education", "SoS", "Education ministers"),
-    _p("DFE", "Minister for Schools", "MoS", "Schools"),
-    _p("DFE", "Minister for Children and Families", "PUSS", "Children"),
-    _p("DFT", "Secretary of State for Transport", "SoS", "Transport ministers"),
-    _p("DFT", "Minister for Rail", "MoS", "Rail"),
-    _p("DFT", "Minister for Roads and Local Transport", "PUSS", "Roads"),
-    _p("DH", "Secretary of State for Health", "SoS", "Health ministers"),
-    _p("DH", "Minister for Health", "MoS", "Health"),
-    _p("DH", "Minister for Care", "PUSS", "Care"),
-    _p("DHSC", "Secretary of State for Health and Social Care", "SoS", "Health ministers"),
-    _p("DHSC", "Minister for Health", "MoS", "Health"),
-    _p("DHSC", "Minister for Care", "PUSS", "Care"),
-    _p("DHSC", "Minister for Technology, Innovation and Life Sciences", "PUSS", "Technology", "2020-02-13"),
-    _p("DEFRA", "Secretary of State for Environment, Food and Rural Affairs", "SoS", "Environment ministers"),
-    _p("DEFRA", "Minister for Farming, Fisheries and Food", "MoS", "Farming"),
-    _p("DEFRA", "Minister for Nature", "PUSS", "Nature"),
-    _p("DCLG", "Secretary of State for Communities and Local Government", "SoS", "Communities ministers"),
-    _p("DCLG", "Minister for Housing", "MoS", "Housing"),
-    _p("DCLG", "Minister for Local Government", "PUSS", "Local government"),
-    _p("MHCLG2018", "Secretary of State for Housing, Communities and Local Government", "SoS", "Communities ministers"),
-    _p("MHCLG2018", "Minister for Housing", "MoS", "Housing"),
-    _p("MHCLG2018", "Minister for Local Government", "PUSS", "Local government"),
-    _p("DLUHC", "Secretary of State for Levelling Up, Housing and Communities", "SoS", "Communities ministers"),
-    _p("DLUHC", "Minister for Housing", "MoS", "Housing"),
-    _p("DLUHC", "Minister for Local Government", "PUSS", "Local government"),
-    _p("MHCLG", "Secretary of State for Housing, Communities and Local Government", "SoS", "Communities ministers"),
-    _p("MHCLG", "Minister for Housing", "MoS", "Housing"),
-    _p("MHCLG", "Minister for Local Government", "PUSS", "Local government"),
-    _p("DCMS_1997", "Secretary of State for Culture, Media and Sport", "SoS", "Culture ministers"),
-    _p("DCMS_1997", "Minister for Culture, Communications and Creative Industries", "PUSS", "Culture"),
-    _p("DCMS_1997", "Minister for Sport and Tourism", "PUSS", "Sport"),
-    _p("DCMS_1997", "Minister for Culture and the Digital Economy", "MoS", "Digital", "2014-07-15"),
-    _p("DDCMS", "Secretary of State for Digital, Culture, Media and Sport", "SoS", "Culture ministers"),
-    _p("DDCMS", "Minister for Digital and the Creative Industries", "MoS", "Digital"),
-    _p("DDCMS", "Minister for Media, Data and Digital Infrastructure", "MoS", "Digital", "2021-09-15"),
-    _p("DDCMS", "Minister for Sport and Tourism", "PUSS", "Sport"),
-    _p("DCMS", "Secretary of State for Culture, Media and Sport", "SoS", "Culture ministers"),
-    _p("DCMS", "Minister for Creative Industries, Media and Arts", "MoS", "Culture"),
-    _p("DCMS", "Minister for Sport and Tourism", "PUSS", "Sport"),
-    _p("BIS", "Secretary of State for Business, Innovation and Skills", "SoS", "Business ministers"),
-    _p("BIS", "Minister for Universities and Science", "MoS", "Science"),
-    _p("BIS", "Minister for Business and Enterprise", "MoS", "Business"),
-    _p("BEIS", "Secretary of State for Business, Energy and Industrial Strategy", "SoS", "Business ministers"),
-    _p("BEIS", "Minister for Science, Research and Innovation", "MoS", "Science"),
-    _p("BEIS", "Minister for Energy and Clean Growth", "MoS", "Energy"),
-    _p("BEIS", "Minister for Small Business, Consumers and Labour Markets", "PUSS", "Business"),
-    _p("DBT", "Secretary of State for Business and Trade", "SoS", "Business ministers"),
-    _p("DBT", "Minister for Trade Policy", "MoS", "Trade"),
-    _p("DBT", "Minister for Small Business", "PUSS", "Business"),
-    _p("DSIT", "Secretary of State for Science, Innovation and Technology", "SoS", "Science ministers"),
-    _p("DSIT", "Minister for Data and Digital Infrastructure", "MoS", "Digital", None, "2024-07-05"),
-    _p("DSIT", "Minister for AI and Digital Government", "PUSS", "Digital", "2024-07-05"),
-    _p("DSIT", "Minister for Science, Research and Innovation", "MoS", "Science"),
-    _p("DSIT", "Minister for Digital Government and Data", "MoS", "Digital", "2025-09-05"),
-    _p("DESNZ", "Secretary of State for Energy Security and Net Zero", "SoS", "Energy ministers"),
-    _p("DESNZ", "Minister for Energy", "MoS", "Energy"),
-    _p("DESNZ", "Minister for Nuclear and Networks", "PUSS", "Energy"),
-    _p("FCO", "Secretary of State for Foreign and Commonwealth Affairs", "SoS", "Foreign Office ministers"),
-    _p("FCO", "Minister for Europe", "MoS", "Europe"),
-    _p("FCO", "Minister for Asia and the Pacific", "PUSS", "Asia"),
-    _p(
-        "FCDO",
-        "Secretary of State for Foreign, Commonwealth and Development Affairs",
-        "SoS",
-        "Foreign Office ministers",
-    ),
-    _p("FCDO", "Minister for Europe", "MoS", "Europe"),
-    _p("FCDO", "Minister for Development", "MoS", "Development"),
-    _p("NIO", "Secretary of State for Northern Ireland", "SoS", "Northern Ireland ministers"),
-    _p("NIO", "Minister of State", "MoS", "Northern Ireland ministers"),
-    _p("SCO", "Secretary of State for Scotland", "SoS", "Scotland ministers"),
-    _p("SCO", "Parliamentary Under-Secretary of State", "PUSS", "Scotland ministers"),
-    _p("WAL", "Secretary of State for Wales", "SoS", "Wales ministers"),
-    _p("WAL", "Parliamentary Under-Secretary of State", "PUSS", "Wales ministers"),
-    _p("OAG", "Advocate General for Scotland", "PUSS", "Law officers", None, "2025-09-05"),
-    _p("WHIPS", "Chief Whip and Parliamentary Secretary to the Treasury", "SoS", "Whips"),
-    _p("WHIPS", "Lord Commissioner (Whip)", "Parl.", "Whips"),
-    _p("WHIPS", "Assistant Whip (HM Treasury)", "Parl.", "Whips"),
-)
+POSTS: tuple[PostSpec, ...] = tuple(_p(*row) for row in DATA["posts"])
 
-ATTENDS_CABINET = {"Minister for the Cabinet Office", "Chief Secretary to the Treasury", "Chief Whip and Parliamentary Secretary to the Treasury"}  # fmt: skip
 
 # --- people -----------------------------------------------------------------------------------
-
-FIRST_NAMES_M = (
-    "James", "Oliver", "Thomas", "Daniel", "Matthew", "Andrew", "Richard", "David", "Simon", "Mark", "Peter",
-    "Stephen", "Robert", "Edward", "Christopher", "Jonathan", "Michael", "Paul", "Nicholas", "Alexander", "Rhys",
-    "Iain", "Gareth", "Hamish", "Callum", "Owen", "Tariq", "Rajesh", "Imran", "Kwame",
-)  # fmt: skip
-FIRST_NAMES_F = (
-    "Sarah", "Emma", "Catherine", "Helen", "Rachel", "Laura", "Charlotte", "Victoria", "Elizabeth", "Joanna",
-    "Claire", "Fiona", "Anna", "Lucy", "Harriet", "Priya", "Ayesha", "Nadia", "Bethan", "Siobhan", "Kirsty",
-    "Rosalind", "Margaret", "Alison", "Deborah", "Jasmine", "Eleanor", "Imogen", "Megan", "Zara",
-)  # fmt: skip
-SURNAMES = (
-    "Ashworth", "Bramley", "Carrow", "Dunmore", "Elston", "Fairbairn", "Gilmartin", "Halloran", "Ingleby",
-    "Jessop", "Kettering", "Lindqvist", "Marchbank", "Northcote", "Ormerod", "Pendleton", "Quayle", "Rowntree",
-    "Sandiford", "Thwaite", "Underhill", "Verity", "Wainwright", "Yardley", "Abernethy", "Blackwood", "Cresswell",
-    "Dalgleish", "Eckersley", "Fenwick", "Greaves", "Hartigan", "Illingworth", "Jardine", "Kinloch", "Lockyer",
-    "Mowbray", "Nettleton", "Oakeshott", "Pryce", "Radcliffe", "Selkirk", "Tennant", "Upton", "Vallance",
-    "Whitlock", "Ackroyd", "Birtwistle", "Calloway", "Doherty", "Eastwood", "Farrant", "Goodall", "Hollis",
-    "Ives", "Kemble", "Lightfoot", "Merriman", "Norbury", "Osbourne", "Pickering", "Rainford", "Sotherby",
-    "Trelawny", "Urquhart", "Varley", "Wetherall", "Bhandari", "Chaudhry", "Adeyemi", "Okonkwo", "Mensah",
-    "Kaur", "Rahman", "Nakamura", "Petrakis", "Lombardi", "Brennan", "McAllister", "Gwynne",
-)  # fmt: skip
-PEER_PLACES = (
-    "Kendal", "Truro", "Ilkley", "Dunblane", "Ludlow", "Whitby", "Tenby", "Oban", "Hexham", "Rye", "Bakewell",
-    "Sedbergh", "Stroud", "Alnwick", "Brecon", "Dornoch", "Wells", "Malton",
-)  # fmt: skip
-CONSTITUENCIES = (
-    "Tottenham", "Denton and Reddish", "Birmingham, Northfield", "Bath", "Cambridge", "Carlisle", "Cardiff Central",
-    "Dundee Central", "Edinburgh South", "Exeter", "Gloucester", "Harrogate and Knaresborough", "Hexham",
-    "Ipswich", "Kettering", "Lancaster and Wyre", "Leeds Central and Headingley", "Lincoln", "Luton North",
-    "Macclesfield", "Norwich South", "Oxford East", "Penrith and Solway", "Plymouth Sutton and Devonport",
-    "Reading Central", "Salisbury", "Sheffield Hallam", "Southampton Itchen", "Stockport", "Stroud", "Swansea West",
-    "Taunton and Wellington", "Truro and Falmouth", "Wakefield and Rothwell", "Warrington North", "Watford",
-    "Wells and Mendip Hills", "Winchester", "Worcester", "York Central", "Bristol Central", "Chester North and Neston",
-    "Derby South", "Glasgow East", "Inverness, Skye and West Ross-shire", "Newcastle upon Tyne Central and West",
-)  # fmt: skip
-
-EVENTS = (
-    ("2010 general election", "General election", "2010-05-06"),
-    ("Coalition government formation complete", "Change of prime minister", "2010-05-26"),
-    ("2015 general election", "General election", "2015-05-07"),
-    ("Cameron majority government formation complete", "Change of prime minister", "2015-05-29"),
-    ("May government formation complete", "Change of prime minister", "2016-07-25"),
-    ("2017 general election", "General election", "2017-06-08"),
-    ("Johnson government formation complete", "Change of prime minister", "2019-08-09"),
-    ("2019 general election", "General election", "2019-12-12"),
-    ("Truss government formation complete", "Change of prime minister", "2022-10-09"),
-    ("Sunak government formation complete", "Change of prime minister", "2022-10-30"),
-    ("2024 general election", "General election", "2024-07-04"),
-    ("Starmer government formation complete", "Change of prime minister", "2024-08-29"),
-)
 
 
 @dataclass
@@ -624,76 +436,6 @@ def write_ifg(folder: Path, world: World) -> list[Path]:
 
 
 # --- the GOV.UK ministers index ------------------------------------------------------------------
-
-#: IfG post name -> responsibilities (one <li> each). Posts not listed get their rank's generic list.
-RESPONSIBILITIES: dict[str, list[str]] = {
-    "Prime Minister": ["leading the government and chairing the Cabinet", "the Civil Service and government agencies"],
-    "Chancellor of the Duchy of Lancaster": [
-        "cross-government co-ordination",
-        "resilience and civil contingencies",
-        "the Union",
-    ],
-    "Minister for the Cabinet Office": ["Civil Service reform", "public appointments", "government property"],
-    "Minister for Implementation": [
-        "cross-government delivery and implementation",
-        "Government Digital Service",
-        "spend controls (commercial, digital, property)",
-        "cyber resilience of government",
-        "Government Commercial Function",
-    ],
-    "Minister for Security": [
-        "national security and counter-terrorism",
-        "cyber security and cyber crime",
-        "economic crime",
-        "state threats",
-    ],
-    "Minister for Safeguarding": ["violence against women and girls", "domestic abuse", "child sexual exploitation"],
-    "Secretary of State for Science, Innovation and Technology": [
-        "overall responsibility for the department",
-        "artificial intelligence",
-        "digital infrastructure, including broadband and mobile coverage",
-        "online safety",
-    ],
-    "Minister for AI and Digital Government": [
-        "artificial intelligence policy and the AI Security Institute",
-        "Government Digital Service and digital public services",
-        "digital identity",
-    ],
-    "Minister for Digital Government and Data": [
-        "digital transformation of public services",
-        "data protection and the Information Commissioner's Office",
-        "cyber security of government systems",
-    ],
-    "Minister for Science, Research and Innovation": [
-        "UK Research and Innovation",
-        "space",
-        "life sciences",
-        "quantum and engineering biology",
-    ],
-    "Minister for Creative Industries, Media and Arts": [
-        "creative industries",
-        "media and broadcasting",
-        "arts and libraries",
-    ],
-    "Secretary of State for Culture, Media and Sport": ["overall responsibility for the department", "the BBC charter"],
-}
-GENERIC_RESPONSIBILITIES = {
-    "SoS": [
-        "overall responsibility for the department",
-        "strategy and finance",
-        "the department's arm's length bodies",
-    ],
-    "MoS": ["policy and legislation in the portfolio", "the department's agencies in the portfolio"],
-    "PUSS": ["supporting the Secretary of State", "correspondence and parliamentary business in the portfolio"],
-    "Parl.": ["the government's business in the House"],
-    "PM": ["leading the government"],
-}
-
-#: Departments listed in the sample index (reference ids), in GOV.UK's order.
-INDEX_DEPARTMENTS = (
-    "CO", "HMT", "HO", "MOD", "MOJ", "DWP", "DFE", "DFT", "DHSC", "DEFRA", "MHCLG", "DCMS", "DBT", "DSIT",
-    "DESNZ", "FCDO", "NIO", "SCO", "WAL", "OAG",
-)  # fmt: skip
 
 
 def govuk_role_title(post: PostSpec) -> str:

@@ -10,7 +10,7 @@ import pytest
 
 from pipelines.config import DIGITAL_RESPONSIBILITIES_PATH, ROOT
 from pipelines.core.textio import UnreadableFileError, read_head
-from pipelines.digital import (
+from pipelines.ministers.digital import (
     RULE_GOVUK,
     RULE_NONE,
     RULE_OVERRIDE,
@@ -24,10 +24,10 @@ from pipelines.digital import (
     sentences,
     title_candidates,
 )
-from pipelines.ministers import FACT, build_ministers, digital_ministers_as_of, digital_turnover
+from pipelines.ministers.govuk import STAGING_SCHEMA as GOVUK_SCHEMA
+from pipelines.ministers.ifg import TABLES_BY_NAME, staging_schema
+from pipelines.ministers.tables import FACT, build_ministers, digital_ministers_as_of, digital_turnover
 from pipelines.sources import detect
-from pipelines.sources.govuk_ministers import STAGING_SCHEMA as GOVUK_SCHEMA
-from pipelines.sources.ifg_ministers import TABLES_BY_NAME, staging_schema
 
 SHARED = ROOT.parent / "shared" / "data"
 D = dt.date.fromisoformat

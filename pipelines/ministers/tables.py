@@ -18,7 +18,7 @@ offices) get `IFG:<short_name>`; their lineage follows IfG 'Name change' links f
 known department (Department of Social Security -> DWP), else stays their own.
 
 Digital: the user file wins, then a title keyword, then GOV.UK responsibilities linked by
-title and department (see `pipelines.digital`). A GOV.UK role whose title only names a
+title and department (see `pipelines.ministers.digital`). A GOV.UK role whose title only names a
 rank ('Minister of State') is linked only to the IfG appointment of the same holder
 (surname) at overlapping dates, so one Home Office Lords minister's remit does not mark
 every Home Office Minister of State since 1979 as digital.
@@ -31,7 +31,7 @@ import datetime as dt
 import polars as pl
 
 from pipelines.core.schema import Column, Table
-from pipelines.digital import (
+from pipelines.ministers.digital import (
     RULE_GOVUK,
     RULE_NONE,
     RULE_OVERRIDE,
@@ -44,10 +44,10 @@ from pipelines.digital import (
     read_overrides,
     title_candidates,
 )
+from pipelines.ministers.govuk import STAGING_TABLE as GOVUK_STAGING
+from pipelines.ministers.govuk import empty_staging as empty_govuk_staging
+from pipelines.ministers.ifg import empty_staging as empty_ifg_staging
 from pipelines.reference import departments, lineage_of, resolve_department
-from pipelines.sources.govuk_ministers import STAGING_TABLE as GOVUK_STAGING
-from pipelines.sources.govuk_ministers import empty_staging as empty_govuk_staging
-from pipelines.sources.ifg_ministers import empty_staging as empty_ifg_staging
 
 SOURCE_LABEL = "IfG Ministers Database"
 FALLBACK_PREFIX = "IFG:"
@@ -504,7 +504,7 @@ def appointments_with_departments(stg: dict) -> pl.DataFrame:
 def build_ministers(stg: dict, overrides: pl.DataFrame | None = None) -> dict[str, pl.DataFrame]:
     """Staging frames -> {fact_ministerial_appointment, dim_ministerial_role, dim_minister_department}.
 
-    `overrides` is the user file as read by `pipelines.digital.read_overrides`; None reads
+    `overrides` is the user file as read by `pipelines.ministers.digital.read_overrides`; None reads
     the committed data/reference/digital_responsibilities.csv (pass an empty frame for none).
     """
     index = OverrideIndex(read_overrides() if overrides is None else overrides)

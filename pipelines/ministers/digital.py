@@ -38,8 +38,8 @@ import polars as pl
 
 from pipelines.config import DIGITAL_RESPONSIBILITIES_PATH
 from pipelines.core.textio import UnreadableFileError, read_text
+from pipelines.ministers.govuk import html_to_text
 from pipelines.reference import lineage_of, resolve_department
-from pipelines.sources.govuk_ministers import html_to_text
 
 RULE_OVERRIDE = "user override"
 RULE_TITLE = "title keyword"

@@ -12,11 +12,11 @@ import pytest
 from pipelines.config import ROOT
 from pipelines.core.loading import FileLoad
 from pipelines.core.textio import UnreadableFileError, read_head
-from pipelines.digital import RULE_GOVUK, RULE_NONE, RULE_TITLE, OverrideIndex, classify_text
-from pipelines.ministers import DIM_ROLE, build_role_dimension, govuk_department_id, roles_from_staging
-from pipelines.sample.ministers import GOVUK_FOLDER, INDEX_FILE, write_sample
+from pipelines.ministers.digital import RULE_GOVUK, RULE_NONE, RULE_TITLE, OverrideIndex, classify_text
+from pipelines.ministers.govuk import FORMATS, STAGING_SCHEMA, STAGING_TABLE, html_to_text
+from pipelines.ministers.sample import GOVUK_FOLDER, INDEX_FILE, write_sample
+from pipelines.ministers.tables import DIM_ROLE, build_role_dimension, govuk_department_id, roles_from_staging
 from pipelines.sources import detect
-from pipelines.sources.govuk_ministers import FORMATS, STAGING_SCHEMA, STAGING_TABLE, html_to_text
 
 REAL_DIR = ROOT.parent / "shared" / "data" / "govuk-ministers"
 NO_OVERRIDES = OverrideIndex(
