@@ -21,7 +21,7 @@ def ensure_warehouse(path: Path) -> None:
             fcntl.flock(lock, fcntl.LOCK_EX)  # another session may be building it right now
             try:
                 if not path.exists():
-                    from pipelines.warehouse import build
+                    from pipelines.warehouse.build import build
 
                     def progress(event: str, detail: dict) -> None:
                         if event == "file":

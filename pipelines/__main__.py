@@ -16,7 +16,7 @@ console = Console(stderr=True)
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    from pipelines.sample import write_all
+    from pipelines.warehouse.sample import write_all
 
     out = Path(args.out)
     with console.status(f"Writing sample files to {out} ..."):
@@ -63,7 +63,7 @@ def _rates(report) -> Table:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from pipelines.warehouse import BuildError, build
+    from pipelines.warehouse.build import BuildError, build
 
     progress = Progress(
         TextColumn("{task.description}"),
@@ -122,7 +122,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     import duckdb
 
-    from pipelines.contracts import validate
+    from pipelines.warehouse.validate import validate
 
     path = Path(args.warehouse or config.WAREHOUSE_PATH)
     if not path.exists():
@@ -135,7 +135,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         con.close()
     for p in problems:
         console.print(f"[red]- {p}[/red]")
-    console.print("[green]contract holds[/green]" if not problems else f"[red]{len(problems)} problem(s)[/red]")
+    console.print("[green]the warehouse holds to its schema[/green]" if not problems else f"[red]{len(problems)} problem(s)[/red]")
     return 1 if problems else 0
 
 
@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("check", help="check an existing warehouse against the contract")
+    p = sub.add_parser("check", help="check an existing warehouse against its schema")
     p.add_argument("--warehouse", default=None)
     p.set_defaults(func=cmd_check)
 

@@ -28,7 +28,7 @@ def write_hostile_file(raw: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from pipelines.sample import write_all
+    from pipelines.warehouse.sample import write_all
 
     raw = tmp_path_factory.mktemp("raw")
     write_all(raw, seed=2026, rows=FIXTURE_ROWS)
@@ -38,7 +38,7 @@ def sample_raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def fixture_warehouse(sample_raw: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from pipelines.warehouse import build
+    from pipelines.warehouse.build import build
 
     out = tmp_path_factory.mktemp("wh") / "warehouse.duckdb"
     build(sample_raw, out)

@@ -1,9 +1,10 @@
-"""The vocabulary for writing down a warehouse table's contract once, in code.
+"""The vocabulary for declaring a warehouse table's schema once, in code.
 
 A `Table` lists its columns (DuckDB type, nullability, allowed range or values, a
-description) and its unique key. `pipelines.contracts` gathers every table; the
-warehouse writer creates tables from it and checks every invariant before the new
-file replaces the old one.
+description), its unique key and the keys of other tables its columns reference
+(`ForeignKey`). `pipelines.warehouse.schema` gathers every table; the warehouse writer
+creates tables from it and `pipelines.warehouse.validate` checks every invariant before
+the new file replaces the old one.
 """
 
 from __future__ import annotations
@@ -41,15 +42,40 @@ class Column:
 
 
 @dataclass(frozen=True)
+class ForeignKey:
+    """`columns` of this table hold a key of `table` (`to`, by default the same column names).
+
+    As in SQL, a row with a null in any of the columns references nothing and is not checked.
+    """
+
+    columns: tuple[str, ...]
+    table: str
+    to: tuple[str, ...] = ()
+
+    @property
+    def target_columns(self) -> tuple[str, ...]:
+        return self.to or self.columns
+
+    def describe(self) -> str:
+        return f"({', '.join(self.columns)}) references {self.table} ({', '.join(self.target_columns)})"
+
+
+def references(table: str, *columns: str, to: tuple[str, ...] = ()) -> ForeignKey:
+    """Shorthand: `references("dim_buyer", "buyer_id")`."""
+    return ForeignKey(tuple(columns), table, to)
+
+
+@dataclass(frozen=True)
 class Table:
     name: str
     description: str
     columns: tuple[Column, ...]
     key: tuple[str, ...] = ()  # unique (and not null) when non-empty
     kind: str = "fact"  # dimension | fact | mart | meta
-    extra_checks: tuple[tuple[str, str], ...] = field(
-        default_factory=tuple
-    )  # (description, SQL that returns offending rows)
+    #: Columns that hold another table's key (checked before the swap; nulls reference nothing).
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    #: Checks no declaration can express: (description, SQL that returns offending rows).
+    extra_checks: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
     @property
     def column_names(self) -> list[str]:

@@ -173,7 +173,7 @@ def add_spend(raw: Path, k: int) -> None:
 
 
 def test_twenty_sessions_through_five_rebuilds(sample_raw: Path, tmp_path: Path) -> None:
-    from pipelines.warehouse import build
+    from pipelines.warehouse.build import build
 
     raw = tmp_path / "raw"
     shutil.copytree(sample_raw, raw)

@@ -29,7 +29,7 @@ PAGES = {
 @pytest.fixture(scope="session")
 def sparse_warehouse(sample_raw: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A warehouse with geography and SME figures only: no marketplace, ministers or notices."""
-    from pipelines.warehouse import build
+    from pipelines.warehouse.build import build
 
     raw = tmp_path_factory.mktemp("sparse_raw")
     for folder in ("ons-geography", "sme-spend"):

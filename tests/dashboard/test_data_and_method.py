@@ -20,7 +20,7 @@ from polars.testing import assert_frame_equal
 from dashboard import data_logic as logic
 from dashboard.charts import data_and_method as charts
 from dashboard.filters import link_notice
-from pipelines.buyers import read_aliases
+from pipelines.warehouse.buyers import read_aliases
 from tests.dashboard.conftest import HOSTILE_VALUES, download, independent, read_csv_download, run_page, texts
 
 PROVENANCE = ["data_source", "data_built", "data_filters", "data_status"]
@@ -233,7 +233,7 @@ def test_sparse_warehouse_without_rejects_or_buyers(sparse_warehouse: Path, use_
 @pytest.fixture(scope="module")
 def skipped_warehouse(sample_raw: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """SME and geography files plus one unreadable, one empty, one duplicate and one ignored file."""
-    from pipelines.warehouse import build
+    from pipelines.warehouse.build import build
 
     raw = tmp_path_factory.mktemp("skipped_raw")
     for folder in ("ons-geography", "sme-spend"):

@@ -38,7 +38,7 @@ def title_text(spec: dict) -> str:
 @pytest.fixture(scope="module")
 def no_sme_warehouse(sample_raw: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A warehouse built from geography alone: no SME annex loaded."""
-    from pipelines.warehouse import build
+    from pipelines.warehouse.build import build
 
     raw = tmp_path_factory.mktemp("no_sme_raw")
     shutil.copytree(sample_raw / "ons-geography", raw / "ons-geography")

@@ -48,7 +48,7 @@ def make_base_raw(out: Path, sample: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def base_raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from pipelines.sample import write_all
+    from pipelines.warehouse.sample import write_all
 
     sample = tmp_path_factory.mktemp("sample")
     write_all(sample, seed=2026, rows=2000)
@@ -58,7 +58,7 @@ def base_raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def base_warehouse(base_raw: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The 'previous' warehouse every case starts from (copied, never modified)."""
-    from pipelines.warehouse import build
+    from pipelines.warehouse.build import build
 
     out = tmp_path_factory.mktemp("base-wh") / "warehouse.duckdb"
     build(base_raw, out)

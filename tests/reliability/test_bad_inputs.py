@@ -33,7 +33,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.warehouse import BuildError, build
+from pipelines.warehouse.build import BuildError, build
 from tests.reliability.conftest import BASE_MARKETPLACE_LINES, BASE_SME_YEAR, CASE_OUTCOMES
 
 HOSTILE = "zz-hostile"

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from pipelines.core.loading import REJECT_SCHEMA, FileLoad
 from pipelines.core.parsing import parse_money, parse_month
 from pipelines.core.textio import UnreadableFileError, read_head
-from pipelines.sources import all_formats, detect
+from pipelines.warehouse.formats import all_formats, detect
 from tests.reliability.conftest import HYPOTHESIS_EXAMPLES
 
 LOADER_SETTINGS = settings(

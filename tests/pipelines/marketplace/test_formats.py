@@ -12,7 +12,7 @@ from pipelines.config import ROOT
 from pipelines.core.loading import FileLoad
 from pipelines.core.textio import UnreadableFileError, read_head
 from pipelines.marketplace.formats import STAGING
-from pipelines.sources import detect
+from pipelines.warehouse.formats import detect
 
 REAL = ROOT.parent / "shared" / "data" / "govspend-gcloud"
 

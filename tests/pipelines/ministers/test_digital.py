@@ -27,7 +27,7 @@ from pipelines.ministers.digital import (
 from pipelines.ministers.govuk import STAGING_SCHEMA as GOVUK_SCHEMA
 from pipelines.ministers.ifg import TABLES_BY_NAME, staging_schema
 from pipelines.ministers.tables import FACT, build_ministers, digital_ministers_as_of, digital_turnover
-from pipelines.sources import detect
+from pipelines.warehouse.formats import detect
 
 SHARED = ROOT.parent / "shared" / "data"
 D = dt.date.fromisoformat

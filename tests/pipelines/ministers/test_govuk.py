@@ -16,7 +16,7 @@ from pipelines.ministers.digital import RULE_GOVUK, RULE_NONE, RULE_TITLE, Overr
 from pipelines.ministers.govuk import FORMATS, STAGING_SCHEMA, STAGING_TABLE, html_to_text
 from pipelines.ministers.sample import GOVUK_FOLDER, INDEX_FILE, write_sample
 from pipelines.ministers.tables import DIM_ROLE, build_role_dimension, govuk_department_id, roles_from_staging
-from pipelines.sources import detect
+from pipelines.warehouse.formats import detect
 
 REAL_DIR = ROOT.parent / "shared" / "data" / "govuk-ministers"
 NO_OVERRIDES = OverrideIndex(

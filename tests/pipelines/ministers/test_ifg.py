@@ -9,7 +9,6 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipelines import contracts
 from pipelines.config import ROOT
 from pipelines.core.loading import FileLoad
 from pipelines.core.textio import UnreadableFileError, read_head
@@ -22,7 +21,8 @@ from pipelines.ministers.tables import (
     build_ministers,
     current_person_names,
 )
-from pipelines.sources import detect
+from pipelines.warehouse import validate
+from pipelines.warehouse.formats import detect
 
 REAL_DIR = ROOT.parent / "shared" / "data" / "ifg-ministers-database"
 NO_OVERRIDES = pl.DataFrame(
@@ -280,7 +280,7 @@ def _contract_problems(tables: dict[str, pl.DataFrame]) -> list[str]:
         cols = ", ".join(f'"{c.name}" {c.type}' for c in table.columns)
         con.sql(f'CREATE TABLE "{table.name}" ({cols})')
         con.sql(f'INSERT INTO "{table.name}" SELECT * FROM frame')  # noqa: S608 - contract names only
-    return contracts.validate(con, TABLES)
+    return validate.validate(con, TABLES)
 
 
 def test_sample_fact_meets_its_contract(sample_dir: Path) -> None:

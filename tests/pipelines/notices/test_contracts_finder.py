@@ -25,7 +25,7 @@ from pipelines.notices.contracts_finder import (
 )
 from pipelines.notices.sample import AS_OF, write_sample
 from pipelines.notices.tables import FACT_CONTRACT_NOTICE, build_contract_notices
-from pipelines.sources import detect
+from pipelines.warehouse.formats import detect
 
 REAL = ROOT.parent / "shared" / "data" / "contracts-finder"
 REAL_OCDS = REAL / "ocds-releases-2025" / "contracts_finder_ocds_releases_sample.jsonl"

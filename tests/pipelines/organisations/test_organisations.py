@@ -28,7 +28,7 @@ from pipelines.organisations.tables import (
     find_department,
 )
 from pipelines.reference import departments
-from pipelines.sources import detect
+from pipelines.warehouse.formats import detect
 
 REAL = ROOT.parent / "shared" / "data" / "govuk-organisations" / "govuk_extant_orgs.json"
 API = "https://www.gov.uk/api/organisations/"

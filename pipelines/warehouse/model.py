@@ -1,4 +1,4 @@
-"""Staging -> warehouse tables: the wiring between source modules and their builders.
+"""Staging -> warehouse tables: the wiring between the domains and their builders.
 
 Each builder is a pure function of the concatenated staging frames; this module only
 groups the FileLoads' frames by staging name, calls the builders, resolves buyers and
@@ -14,15 +14,12 @@ from pathlib import Path
 import polars as pl
 
 from pipelines import config
-from pipelines.buyers import Resolver, read_aliases
 from pipelines.core.loading import FileLoad
 from pipelines.geography import tables as geography
 from pipelines.marketplace.formats import CODE, CODES, CUSTOMERS, rejected_keys
 from pipelines.marketplace.formats import STAGING as MARKETPLACE_STAGING
 from pipelines.marketplace.releases import SUPERSEDED_SCHEMA, Supersession, supersede_cumulative_releases
 from pipelines.marketplace.tables import (
-    build_dim_buyer,
-    distinct_buyer_names,
     marketplace_dimensions,
     marketplace_lookups,
     marketplace_rows,
@@ -33,6 +30,8 @@ from pipelines.notices import tables as contracts_finder
 from pipelines.organisations import tables as organisations
 from pipelines.reference import departments
 from pipelines.sme_spend import tables as sme
+from pipelines.warehouse.buyers import Resolver, read_aliases
+from pipelines.warehouse.dim_buyer import build_dim_buyer, distinct_buyer_names, match_rates
 
 
 @dataclass
@@ -124,24 +123,4 @@ def build_model(loads: list[FileLoad], aliases_path: Path | None = None) -> Mode
         match_rates=rates,
         alias_problems=resolver.alias_errors,
         superseded=supersession.codes,
-    )
-
-
-def match_rates(dim_buyer: pl.DataFrame) -> pl.DataFrame:
-    """Names and spend resolved, by sector, for the build summary (the mart holds the same)."""
-    spent = dim_buyer.filter(pl.col("n_rows") > 0).with_columns(pl.col("sector").fill_null("(not stated)"))
-    resolved = pl.col("match_method") != "unresolved"
-    return (
-        spent.group_by("sector")
-        .agg(
-            pl.len().alias("names"),
-            resolved.sum().alias("resolved"),
-            pl.col("spend").sum().alias("spend"),
-            pl.col("spend").filter(resolved).sum().alias("spend_resolved"),
-        )
-        .with_columns(
-            (100 * pl.col("resolved") / pl.col("names")).alias("names_pct"),
-            (100 * pl.col("spend_resolved") / pl.col("spend")).alias("spend_pct"),
-        )
-        .sort("spend", descending=True)
     )

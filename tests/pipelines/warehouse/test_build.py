@@ -8,8 +8,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.contracts import ALL_TABLES, validate
-from pipelines.warehouse import BuildError, build
+from pipelines.warehouse.build import BuildError, build
+from pipelines.warehouse.schema import ALL_TABLES
+from pipelines.warehouse.validate import validate
 from tests.conftest import HOSTILE_SUPPLIER, SHARED_DATA
 
 

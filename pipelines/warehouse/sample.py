@@ -1,15 +1,25 @@
 """Deterministic SAMPLE raw files in every publisher's real format, so a fresh clone has data.
 
-Each module here exposes `write_sample(out_dir, *, seed)`; the marketplace one also takes
+Each domain's `sample` module exposes `write_sample(out_dir, *, seed)`; the marketplace one also takes
 `rows` (the size of the file benchmarks scale). Everything written is labelled sample data:
 the folder carries a marker file and the build records `build_info.is_sample`.
 """
 
 from __future__ import annotations
 
-import importlib
 import inspect
 from pathlib import Path
+from types import ModuleType
+
+from pipelines.geography import sample as geography
+from pipelines.marketplace import sample as marketplace
+from pipelines.ministers import sample as ministers
+from pipelines.notices import sample as notices
+from pipelines.organisations import sample as organisations
+from pipelines.sme_spend import sample as sme_spend
+
+#: The file that marks a folder as generated sample data (the build records `build_info.is_sample`).
+SAMPLE_MARKER = "_SAMPLE_DATA.md"
 
 MARKER_TEXT = """# SAMPLE DATA - not official statistics
 
@@ -21,25 +31,15 @@ to published headline shares). Put real published files in data/raw/ to replace 
 
 
 #: The domains' sample generators, in a fixed order.
-GENERATOR_MODULES = (
-    "pipelines.notices.sample",
-    "pipelines.organisations.sample",
-    "pipelines.marketplace.sample",
-    "pipelines.ministers.sample",
-    "pipelines.geography.sample",
-    "pipelines.sme_spend.sample",
-)
+GENERATOR_MODULES: tuple[ModuleType, ...] = (notices, organisations, marketplace, ministers, geography, sme_spend)
 
 
 def write_all(out_dir: Path, *, seed: int = 2026, rows: int | None = None) -> list[Path]:
     """Run every sample generator into `out_dir` and mark the folder as sample data."""
-    from pipelines.warehouse import SAMPLE_MARKER
-
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for name in GENERATOR_MODULES:
-        module = importlib.import_module(name)
+    for module in GENERATOR_MODULES:
         write = module.write_sample
         kwargs: dict = {"seed": seed}
         if rows is not None and "rows" in inspect.signature(write).parameters:

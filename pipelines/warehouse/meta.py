@@ -1,6 +1,14 @@
-"""Tables that describe the build itself: when, from which files, and what was rejected."""
+"""Tables that describe the build itself: when, from which files, and what was rejected.
+
+`FileOutcome` is what the build learns about one file; `files_frame` turns them into `build_files` rows.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
 
 from pipelines.core.schema import Column, Table
 
@@ -89,3 +97,52 @@ REJECTS = Table(
 )
 
 TABLES = (BUILD_INFO, BUILD_FILES, REJECTS)
+
+
+@dataclass
+class FileOutcome:
+    """One row of build_files."""
+
+    path: Path
+    rel_path: str
+    status: str  # loaded | duplicate | empty | unreadable | ignored
+    message: str = ""
+    source: str | None = None
+    format: str | None = None
+    format_description: str | None = None
+    publisher: str | None = None
+    licence: str | None = None
+    sha256: str | None = None
+    size_bytes: int = 0
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    encoding: str | None = None
+    notes: str | None = None
+    period: str | None = None
+
+
+def files_frame(outcomes: list[FileOutcome]) -> pl.DataFrame:
+    rows = [
+        {
+            "file_name": o.path.name,
+            "rel_path": o.rel_path,
+            "status": o.status,
+            "message": o.message or None,
+            "source": o.source,
+            "format": o.format,
+            "format_description": o.format_description,
+            "publisher": o.publisher,
+            "licence": o.licence,
+            "sha256": o.sha256,
+            "size_bytes": o.size_bytes,
+            "rows_read": o.rows_read,
+            "rows_loaded": o.rows_loaded,
+            "rows_rejected": o.rows_rejected,
+            "encoding": o.encoding,
+            "notes": o.notes or None,
+            "period": o.period or None,
+        }
+        for o in outcomes
+    ]
+    return BUILD_FILES.conform(pl.DataFrame(rows, schema=BUILD_FILES.polars_schema, strict=False))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from pipelines.buyers import Resolver, basic_key, council_key, read_aliases, resolve_buyers
 from pipelines.reference import departments
+from pipelines.warehouse.buyers import Resolver, basic_key, council_key, read_aliases, resolve_buyers
 
 
 @pytest.mark.parametrize(

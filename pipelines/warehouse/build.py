@@ -1,0 +1,193 @@
+"""The one writer: raw files -> validated DuckDB warehouse, swapped in atomically.
+
+1. discover files under the raw folder; skip exact duplicates (same SHA-256) and empty files, with the reason;
+2. detect each file's format from its head and load it (rows that fail a rule become rejects);
+3. model staging into dimensions and facts, resolve buyers;
+4. write everything into a NEW DuckDB file next to the target, build the marts, check the schema
+   (keys, nulls, ranges, reconciliation), and only then `os.replace` it over the old one.
+
+A failure at any step removes the new file and leaves the previous warehouse untouched and readable.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from pipelines import config
+from pipelines.core.loading import FileLoad
+from pipelines.core.textio import sha256_of
+from pipelines.warehouse.errors import BuildError
+from pipelines.warehouse.formats import load_file
+from pipelines.warehouse.meta import FileOutcome
+from pipelines.warehouse.model import build_model
+from pipelines.warehouse.sample import SAMPLE_MARKER, write_all
+from pipelines.warehouse.write import write_warehouse
+
+__all__ = ["BuildError", "BuildReport", "build"]
+
+#: Called with (event, detail) as the build goes, for the CLI's progress display.
+Progress = Callable[[str, dict], None]
+
+
+@dataclass
+class BuildReport:
+    warehouse: Path
+    raw_dir: Path
+    is_sample: bool
+    files: list[FileOutcome]
+    seconds: float
+    match_rates: pl.DataFrame
+    table_rows: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+
+    @property
+    def unreadable(self) -> list[FileOutcome]:
+        return [f for f in self.files if f.status == "unreadable"]
+
+
+def _noop(event: str, detail: dict) -> None:
+    del event, detail
+
+
+def is_sample_dir(path: Path) -> bool:
+    return (path / SAMPLE_MARKER).exists()
+
+
+def data_files(raw_dir: Path) -> tuple[list[Path], list[Path]]:
+    """(files to read, files ignored for their extension) under raw_dir, sorted."""
+    if not raw_dir.exists():
+        return [], []
+    found = sorted(p for p in raw_dir.rglob("*") if p.is_file() and not p.name.startswith("."))
+    found = [p for p in found if p.name != SAMPLE_MARKER and "PROVENANCE" not in p.name.upper()]
+    keep = [p for p in found if p.suffix.lower() in config.RAW_EXTENSIONS]
+    ignored = [p for p in found if p.suffix.lower() not in config.RAW_EXTENSIONS]
+    return keep, ignored
+
+
+def choose_raw_dir(raw_dir: Path | None) -> tuple[Path, bool]:
+    """The folder to build from and whether it is sample data.
+
+    An explicit folder is used as is. Otherwise data/raw when it holds any data file,
+    else the built-in sample (generated on first use).
+    """
+    if raw_dir is not None:
+        return raw_dir, is_sample_dir(raw_dir)
+    files, _ = data_files(config.RAW_DIR)
+    if files:
+        return config.RAW_DIR, is_sample_dir(config.RAW_DIR)
+
+    if not data_files(config.SAMPLE_DIR)[0]:
+        write_all(config.SAMPLE_DIR)
+    return config.SAMPLE_DIR, True
+
+
+def build(
+    raw_dir: Path | None = None,
+    out: Path | None = None,
+    *,
+    keep_going: bool = False,
+    progress: Progress = _noop,
+) -> BuildReport:
+    """Build the warehouse; raise BuildError (old warehouse untouched) when it cannot."""
+    started = time.perf_counter()
+    raw_dir, is_sample = choose_raw_dir(raw_dir)
+    out = Path(out or config.WAREHOUSE_PATH)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f"{out.name}.building-{os.getpid()}")
+    workdir = out.with_name(f"{out.name}.work-{os.getpid()}")
+    try:
+        files, ignored = data_files(raw_dir)
+        progress("start", {"raw_dir": raw_dir, "files": len(files), "is_sample": is_sample})
+        timings: dict[str, float] = {}
+        mark = time.perf_counter()
+        outcomes, loads = _load_all(files, raw_dir, workdir, progress)
+        timings["read files"], mark = time.perf_counter() - mark, time.perf_counter()
+        outcomes += [
+            FileOutcome(path=p, rel_path=str(p.relative_to(raw_dir)), status="ignored", message="not a data file type")
+            for p in ignored
+        ]
+        bad = [o for o in outcomes if o.status == "unreadable"]
+        if bad and not keep_going:
+            raise BuildError(
+                f"{len(bad)} file(s) could not be read; the previous warehouse is unchanged "
+                "(fix or remove them, or build with --keep-going to skip them)",
+                [o.message for o in bad],
+            )
+        if not loads:
+            raise BuildError(f"no readable data files under {raw_dir}")
+        progress("model", {})
+        model = build_model(loads)
+        timings["model and resolve buyers"], mark = time.perf_counter() - mark, time.perf_counter()
+        _sync_counts(outcomes, loads)
+        progress("write", {"path": out})
+        if tmp.exists():
+            tmp.unlink()
+        table_rows = write_warehouse(tmp, model, loads, outcomes, raw_dir, is_sample, started, timings)
+        os.replace(tmp, out)
+        progress("done", {"path": out})
+        return BuildReport(
+            warehouse=out,
+            raw_dir=raw_dir,
+            is_sample=is_sample,
+            files=outcomes,
+            seconds=time.perf_counter() - started,
+            match_rates=model.match_rates,
+            table_rows=table_rows,
+            timings=timings,
+        )
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            if leftover.exists():
+                leftover.unlink()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _load_all(
+    files: list[Path], raw_dir: Path, workdir: Path, progress: Progress
+) -> tuple[list[FileOutcome], list[FileLoad]]:
+    outcomes: list[FileOutcome] = []
+    loads: list[FileLoad] = []
+    seen: dict[str, str] = {}
+    for index, path in enumerate(files, start=1):
+        progress("file", {"path": path, "index": index, "total": len(files)})
+        digest = sha256_of(path)
+        rel = str(path.relative_to(raw_dir))
+        if digest in seen:
+            outcome = FileOutcome(
+                path=path,
+                rel_path=rel,
+                status="duplicate",
+                sha256=digest,
+                size_bytes=path.stat().st_size,
+                message=f"same content as {seen[digest]}: skipped so its rows are not counted twice",
+            )
+            outcomes.append(outcome)
+            progress("file_done", {"outcome": outcome})
+            continue
+        seen[digest] = rel
+        outcome, loaded = load_file(path, raw_dir, workdir)
+        outcome.sha256 = digest
+        outcomes.append(outcome)
+        if loaded is not None:
+            loads.append(loaded)
+        progress("file_done", {"outcome": outcome})
+    return outcomes, loads
+
+
+def _sync_counts(outcomes: list[FileOutcome], loads: list[FileLoad]) -> None:
+    """Carry counts changed by modelling (superseded months) back to the file outcomes."""
+    by_path = {load.path: load for load in loads}
+    for outcome in outcomes:
+        load = by_path.get(outcome.path)
+        if load is not None:
+            outcome.rows_loaded, outcome.rows_rejected = load.rows_loaded, load.rows_rejected
+            outcome.notes = "; ".join(load.notes)
+
+

@@ -1,0 +1,154 @@
+"""Every publisher format the build reads, from the domains that define them, and how a file finds its format.
+
+Each domain module listed exposes FORMATS (a list of `Format`). `all_formats()` gathers them and
+`detect(head)` picks the format whose header rule matches a file's first lines: detection never looks at
+the file name. `load_file` detects and loads one file, and when nothing matches says why (the nearest
+layout's missing columns, the JSON shape found, the syntax error and its line).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import traceback
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+
+from pipelines.core.loading import FileLoad, Format, header_key
+from pipelines.core.textio import HEAD_BYTES, Head, UnreadableFileError, read_head, read_text
+from pipelines.geography import formats as geography
+from pipelines.marketplace import formats as marketplace
+from pipelines.ministers import govuk as govuk_ministers
+from pipelines.ministers import ifg as ifg_ministers
+from pipelines.notices import contracts_finder
+from pipelines.organisations import formats as organisations
+from pipelines.sme_spend import formats as sme_spend
+from pipelines.warehouse.meta import FileOutcome
+
+#: The modules that define formats, in a fixed order (the order of ids in `all_formats`).
+FORMAT_MODULES: tuple[ModuleType, ...] = (
+    contracts_finder,
+    govuk_ministers,
+    organisations,
+    ifg_ministers,
+    marketplace,
+    geography,
+    sme_spend,
+)
+
+
+@cache
+def all_formats() -> tuple[Format, ...]:
+    formats: list[Format] = [f for module in FORMAT_MODULES for f in module.FORMATS]
+    ids = [f.id for f in formats]
+    duplicates = {i for i in ids if ids.count(i) > 1}
+    if duplicates:
+        raise RuntimeError(f"format ids defined twice: {sorted(duplicates)}")
+    return tuple(formats)
+
+
+def detect(head: Head) -> list[Format]:
+    """Every format whose rule matches (the caller treats more than one as ambiguous)."""
+    return [f for f in all_formats() if f.matches(head)]
+
+
+def diagnose_unknown(head: Head) -> str:
+    """Why no format matched, naming the nearest layout's missing columns when there is one."""
+    if head.kind == "empty":
+        return "file is empty"
+    if head.kind in ("json", "jsonl"):
+        return (
+            "JSON content is not a recognised publisher format (OCDS, GOV.UK Content API, GOV.UK organisations, ...)"
+            + _json_shape(head)
+        )
+    if not head.lines:
+        return (
+            f"no line break in the first {HEAD_BYTES // 1024} KiB, so there is no header line to recognise"
+            " (line breaks lost, or not a CSV file)"
+        )
+    best: tuple[float, str, list[str]] | None = None
+    for row in head.csv_rows(6):
+        keys = {header_key(c) for c in row if c.strip()}
+        if not keys:
+            continue
+        for fmt in all_formats():
+            need = {header_key(c): c for c in fmt.required_columns}
+            if not need:
+                continue
+            score = len(set(need) & keys) / len(need)
+            if score >= 0.5 and (best is None or score > best[0]):
+                best = (score, fmt.description, [name for key, name in need.items() if key not in keys])
+    if best is not None and best[2]:
+        return f"header looks like {best[1]} but lacks column(s) {', '.join(best[2])}"
+    first = head.lines[0][:200] if head.lines else ""
+    return f"header not recognised as any known publisher format (first line: {first!r})"
+
+
+def _json_shape(head: Head) -> str:
+    """' (top-level keys: a, b)' or ' (an array of numbers)', to say what the file holds instead."""
+    doc = head.json() if head.kind == "json" else head.first_json_line()
+    if isinstance(doc, dict):
+        keys = ", ".join(str(k) for k in list(doc)[:8])
+        return f" (top-level keys: {keys})" if keys else " (an empty object)"
+    if isinstance(doc, list):
+        names = {"dict": "objects", "list": "arrays", "str": "strings", "int": "numbers", "float": "numbers"}
+        kinds = sorted({names.get(type(item).__name__, "other values") for item in doc[:50]})
+        return f" (an array of {', '.join(kinds)})" if kinds else " (an empty array)"
+    return ""
+
+
+def json_syntax_error(head: Head) -> UnreadableFileError | None:
+    """The JSON syntax error of a file that looks like one JSON document, with its line; None if it parses."""
+    if head.kind != "json":
+        return None
+    try:
+        json.loads(read_text(head.path))
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data":  # several documents, e.g. JSON lines: not a syntax problem to report
+            return None
+        return UnreadableFileError(
+            head.path, f"not valid JSON: {exc.msg} (line {exc.lineno}, character {exc.colno})", line=exc.lineno
+        )
+    except UnreadableFileError as exc:
+        return exc
+    return None
+
+
+def load_file(path: Path, raw_dir: Path, workdir: Path) -> tuple[FileOutcome, FileLoad | None]:
+    """Detect and load one file; unreadable files come back with status 'unreadable' and a message."""
+    rel = str(path.relative_to(raw_dir)) if path.is_relative_to(raw_dir) else path.name
+    outcome = FileOutcome(path=path, rel_path=rel, status="loaded", size_bytes=path.stat().st_size)
+    try:
+        head = read_head(path)
+        if head.kind == "empty":
+            outcome.status, outcome.message = "empty", "file is empty (no header, no rows): skipped"
+            return outcome, None
+        matches = detect(head)
+        if not matches:
+            raise json_syntax_error(head) or UnreadableFileError(path, diagnose_unknown(head), line=1)
+        if len(matches) > 1:
+            ids = ", ".join(m.id for m in matches)
+            raise UnreadableFileError(path, f"header matches several formats ({ids}); cannot tell which", line=1)
+        fmt = matches[0]
+        outcome.source, outcome.format = fmt.source, fmt.id
+        outcome.format_description, outcome.publisher, outcome.licence = fmt.description, fmt.publisher, fmt.licence
+        loaded = fmt.load(path, head, workdir)
+        loaded.check_reconciles()
+    except UnreadableFileError as exc:
+        outcome.status, outcome.message = "unreadable", str(exc)
+        return outcome, None
+    except Exception as exc:
+        outcome.status = "unreadable"
+        outcome.message = f"{path.name}: could not be read ({type(exc).__name__}: {exc})"
+        if os.environ.get("PROCUREMENT_DEBUG"):
+            traceback.print_exc()
+        return outcome, None
+    outcome.rows_read, outcome.rows_loaded, outcome.rows_rejected = (
+        loaded.rows_read,
+        loaded.rows_loaded,
+        loaded.rows_rejected,
+    )
+    outcome.encoding, outcome.period = loaded.encoding, loaded.period
+    outcome.notes = "; ".join(loaded.notes)
+    return outcome, loaded
