@@ -40,7 +40,7 @@ import polars as pl
 
 from pipelines.config import CODE_REFERENCE_DIR
 from pipelines.core.loading import FILE, LINE, FileLoad
-from pipelines.core.schema import Column, Table
+from pipelines.core.schema import Column, Table, references
 from pipelines.geography.formats import (
     STG_BOUNDARY,
     STG_CENTROID,
@@ -130,17 +130,11 @@ DIM_LAD = Table(
     description="English local authority districts per ONS vintage with region, combined authority and population.",
     kind="dimension",
     key=("lad_code", "vintage"),
+    foreign_keys=(
+        references("dim_region", "region_code", "vintage"),
+        references("dim_combined_authority", "ca_code", "vintage"),
+    ),
     extra_checks=(
-        (
-            "every LAD's region is in dim_region for the same vintage",
-            "SELECT l.lad_code, l.vintage FROM dim_lad l LEFT JOIN dim_region r USING (region_code, vintage) "
-            "WHERE r.region_code IS NULL",
-        ),
-        (
-            "every LAD's combined authority is in dim_combined_authority for the same vintage",
-            "SELECT l.lad_code, l.vintage FROM dim_lad l LEFT JOIN dim_combined_authority c USING (ca_code, vintage) "
-            "WHERE l.ca_code IS NOT NULL AND c.ca_code IS NULL",
-        ),
         (
             "every London borough belongs to the Greater London Authority",
             "SELECT lad_code, vintage FROM dim_lad WHERE lad_code LIKE 'E09%' AND ca_code IS DISTINCT FROM 'E61000001'",
@@ -176,6 +170,7 @@ DIM_COUNCIL = Table(
     ),
     kind="dimension",
     key=("council_id",),
+    foreign_keys=(references("dim_lad", "lad_code", "vintage"),),
     columns=(
         Column(
             "council_id", "VARCHAR", "ONS code of the council's area (LAD code, or E10 for a county)", nullable=False

@@ -14,7 +14,7 @@ import duckdb
 import polars as pl
 
 from pipelines.core.loading import REJECT_CODE, FileLoad
-from pipelines.core.schema import Column, Table
+from pipelines.core.schema import Column, Table, references
 from pipelines.marketplace.formats import (
     CODE,
     CODES,
@@ -55,18 +55,11 @@ FACT_MARKETPLACE_SPEND = Table(
             "amount", "DECIMAL(18,2)", "Evidenced spend in GBP excluding VAT (negative = credit note)", nullable=False
         ),
     ),
-    extra_checks=(
-        (
-            "every spend row has its spend code, buyer and supplier",
-            """SELECT 'spend_code_id' AS missing, spend_code_id FROM (
-                   SELECT DISTINCT spend_code_id FROM fact_marketplace_spend
-                   EXCEPT SELECT spend_code_id FROM dim_spend_code)
-               UNION ALL SELECT 'buyer_id', buyer_id FROM (
-                   SELECT DISTINCT buyer_id FROM fact_marketplace_spend EXCEPT SELECT buyer_id FROM dim_buyer)
-               UNION ALL SELECT 'supplier_id', supplier_id FROM (
-                   SELECT DISTINCT supplier_id FROM fact_marketplace_spend EXCEPT SELECT supplier_id FROM dim_supplier)
-               LIMIT 3""",
-        ),
+    foreign_keys=(
+        references("dim_spend_code", "spend_code_id"),
+        references("dim_buyer", "buyer_id"),
+        references("dim_supplier", "supplier_id"),
+        references("dim_description", "description_id"),
     ),
 )
 

@@ -16,7 +16,7 @@ import polars as pl
 
 from pipelines.config import SME_ASPIRATION_PCT
 from pipelines.core.loading import FILE, LINE
-from pipelines.core.schema import Column, Table
+from pipelines.core.schema import Column, Table, references
 from pipelines.reference import departments
 from pipelines.sme_spend.formats import MEASURES, ROW_TYPES, STAGING_SCHEMA, STAGING_TABLE
 
@@ -128,6 +128,7 @@ MART_SME_SHARE = Table(
         Column(FILE, "VARCHAR", "Raw file the row came from", nullable=False),
     ),
     key=("financial_year", "department_code"),
+    foreign_keys=(references("fact_sme_spend", "financial_year", "department_code"),),
     kind="mart",
     extra_checks=(
         (

@@ -11,13 +11,20 @@ Area levels: `national` (every buyer, UK-wide: code ALL), `region`, `combined_au
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import duckdb
 
-from pipelines.core.schema import Column, Table
+from pipelines.core.schema import Column, Table, references
 
 AREA_LEVELS = ("national", "region", "combined_authority", "lad")
 NATIONAL_CODE = "ALL"
 NATIONAL_NAME = "All buyers (UK-wide)"
+
+
+#: Every mart row's area is one a user can pick.
+IN_DIM_AREA = references("dim_area", "area_level", "area_code")
 
 
 def _area_cols() -> tuple[Column, ...]:
@@ -57,6 +64,7 @@ BRIDGE_BUYER_AREA = Table(
     kind="mart",
     description="Which areas each buyer counts in (every buyer counts in national).",
     key=("buyer_id", "area_level", "area_code"),
+    foreign_keys=(references("dim_buyer", "buyer_id"), IN_DIM_AREA),
     columns=(Column("buyer_id", "BIGINT", "dim_buyer key", nullable=False), *_area_cols()),
 )
 
@@ -76,6 +84,7 @@ MART_MONTHLY = Table(
     kind="mart",
     description="Marketplace spend by area, month and framework family.",
     key=("area_level", "area_code", "month", "framework_family"),
+    foreign_keys=(IN_DIM_AREA,),
     columns=(
         *_area_cols(),
         Column("month", "DATE", "Month", nullable=False),
@@ -90,6 +99,7 @@ MART_YEARLY = Table(
     kind="mart",
     description="Marketplace spend by area and financial year, with SME share, buyers, councils and spend per head.",
     key=("area_level", "area_code", "financial_year"),
+    foreign_keys=(IN_DIM_AREA,),
     columns=(
         *_area_cols(),
         Column("area_name", "VARCHAR", "Area name", nullable=False),
@@ -114,6 +124,7 @@ MART_TOP_BUYERS = Table(
     kind="mart",
     description="Spend per buyer, area and financial year (pages rank them).",
     key=("area_level", "area_code", "financial_year", "buyer_id"),
+    foreign_keys=(IN_DIM_AREA, references("dim_buyer", "buyer_id")),
     columns=(
         *_area_cols(),
         Column("financial_year", "VARCHAR", "Financial year", nullable=False),
@@ -132,6 +143,7 @@ MART_TOP_SUPPLIERS = Table(
     kind="mart",
     description="Spend per supplier, area and financial year (pages rank them).",
     key=("area_level", "area_code", "financial_year", "supplier_name"),
+    foreign_keys=(IN_DIM_AREA,),
     columns=(
         *_area_cols(),
         Column("financial_year", "VARCHAR", "Financial year", nullable=False),
@@ -148,6 +160,7 @@ MART_COUNCIL_YEARLY = Table(
     kind="mart",
     description="Marketplace spend per council and financial year (councils that bought).",
     key=("council_id", "financial_year"),
+    foreign_keys=(references("dim_council", "council_id"),),
     columns=(
         Column("council_id", "VARCHAR", "dim_council key", nullable=False),
         Column("financial_year", "VARCHAR", "Financial year", nullable=False),
@@ -161,6 +174,7 @@ MART_NEVER_BOUGHT = Table(
     kind="mart",
     description="Councils with no resolved Digital Marketplace spend in any year, per area they belong to.",
     key=("area_level", "area_code", "council_id"),
+    foreign_keys=(IN_DIM_AREA, references("dim_council", "council_id")),
     columns=(
         *_area_cols(),
         Column("council_id", "VARCHAR", "Council code", nullable=False),
@@ -201,6 +215,7 @@ MART_NOTICE_AREA = Table(
     kind="mart",
     description="Which areas each Contracts Finder notice counts in (by resolved buyer, else by published region).",
     key=("notice_id", "area_level", "area_code"),
+    foreign_keys=(references("fact_contract_notice", "notice_id"), IN_DIM_AREA),
     columns=(
         Column("notice_id", "VARCHAR", "fact_contract_notice key", nullable=False),
         *_area_cols(),
@@ -221,223 +236,45 @@ TABLES = (
     MART_NOTICE_AREA,
 )
 
-# Each statement fills one mart from tables already loaded. Order matters.
-STATEMENTS: tuple[tuple[str, str], ...] = (
-    (
-        "latest geography",
-        """
-        CREATE TEMP TABLE _lad AS
-        SELECT * FROM dim_lad WHERE vintage = (SELECT max(vintage) FROM dim_lad);
-        CREATE TEMP TABLE _ca AS
-        SELECT * FROM dim_combined_authority
-        WHERE vintage = (SELECT max(vintage) FROM dim_combined_authority);
-        CREATE TEMP TABLE _region AS
-        SELECT * FROM dim_region WHERE vintage = (SELECT max(vintage) FROM dim_region);
-        """,
-    ),
-    (
-        "dim_area",
-        f"""
-        INSERT INTO dim_area
-        SELECT 'national', '{NATIONAL_CODE}', '{NATIONAL_NAME}', NULL, (SELECT max(vintage) FROM _lad),
-               NULL, -1.5, 53.0, (SELECT count(*) FROM dim_council)
-        UNION ALL
-        SELECT 'region', r.region_code, r.region_name, NULL, r.vintage, r.population, r.longitude, r.latitude,
-               (SELECT count(*) FROM dim_council c WHERE c.region_code = r.region_code)
-        FROM _region r
-        UNION ALL
-        SELECT 'combined_authority', a.ca_code, a.ca_name,
-               (SELECT min(l.region_code) FROM _lad l WHERE l.ca_code = a.ca_code), a.vintage, a.population,
-               a.longitude, a.latitude, (SELECT count(*) FROM dim_council c WHERE c.ca_code = a.ca_code)
-        FROM _ca a
-        UNION ALL
-        SELECT 'lad', l.lad_code, l.lad_name, l.region_code, l.vintage, l.population, l.longitude, l.latitude, 1
-        FROM _lad l
-        """,  # noqa: S608 - constants only
-    ),
-    (
-        "bridge_buyer_area",
-        f"""
-        INSERT INTO bridge_buyer_area
-        SELECT buyer_id, 'national', '{NATIONAL_CODE}' FROM dim_buyer
-        UNION ALL SELECT buyer_id, 'region', region_code FROM dim_buyer WHERE region_code IS NOT NULL
-        UNION ALL SELECT buyer_id, 'combined_authority', ca_code FROM dim_buyer WHERE ca_code IS NOT NULL
-        UNION ALL SELECT buyer_id, 'lad', lad_code FROM dim_buyer WHERE lad_code IS NOT NULL
-        """,  # noqa: S608 - constants only
-    ),
-    (
-        "per-buyer monthly aggregate",
-        """
-        CREATE TEMP TABLE _buyer_month AS
-        SELECT f.buyer_id, c.month, c.financial_year, c.framework_family,
-               sum(f.amount)::DOUBLE AS spend,
-               coalesce(sum(f.amount) FILTER (WHERE c.supplier_is_sme), 0)::DOUBLE AS sme_spend,
-               coalesce(sum(f.amount) FILTER (WHERE NOT c.supplier_is_sme), 0)::DOUBLE AS large_spend,
-               coalesce(sum(f.amount) FILTER (WHERE c.supplier_is_sme IS NULL), 0)::DOUBLE AS unknown_size_spend,
-               count(*) AS n_transactions
-        FROM fact_marketplace_spend f JOIN dim_spend_code c USING (spend_code_id)
-        GROUP BY ALL
-        """,
-    ),
-    (
-        "mart_marketplace_monthly",
-        """
-        INSERT INTO mart_marketplace_monthly
-        SELECT a.area_level, a.area_code, m.month, m.financial_year, m.framework_family,
-               sum(m.spend), sum(m.sme_spend), sum(m.large_spend), sum(m.unknown_size_spend),
-               sum(m.n_transactions), count(DISTINCT m.buyer_id)
-        FROM _buyer_month m JOIN bridge_buyer_area a USING (buyer_id)
-        GROUP BY ALL
-        """,
-    ),
-    (
-        "mart_council_spend_yearly",
-        """
-        INSERT INTO mart_council_spend_yearly
-        SELECT b.org_code, m.financial_year, sum(m.spend), sum(m.n_transactions)
-        FROM _buyer_month m JOIN dim_buyer b USING (buyer_id)
-        WHERE b.org_kind = 'council' AND b.org_code IN (SELECT council_id FROM dim_council)
-        GROUP BY ALL
-        """,
-    ),
-    (
-        "council areas",
-        f"""
-        CREATE TEMP TABLE _council_area AS
-        SELECT council_id, 'national' AS area_level, '{NATIONAL_CODE}' AS area_code FROM dim_council
-        UNION ALL SELECT council_id, 'region', region_code FROM dim_council WHERE region_code IS NOT NULL
-        UNION ALL SELECT council_id, 'combined_authority', ca_code FROM dim_council WHERE ca_code IS NOT NULL
-        UNION ALL SELECT council_id, 'lad', lad_code FROM dim_council WHERE lad_code IS NOT NULL
-        """,  # noqa: S608 - constants only
-    ),
-    (
-        "mart_marketplace_yearly",
-        """
-        INSERT INTO mart_marketplace_yearly
-        WITH spend AS (
-            SELECT a.area_level, a.area_code, m.financial_year,
-                   sum(m.spend) AS spend, sum(m.sme_spend) AS sme_spend, sum(m.large_spend) AS large_spend,
-                   sum(m.unknown_size_spend) AS unknown_size_spend, sum(m.n_transactions) AS n_transactions,
-                   count(DISTINCT m.buyer_id) AS n_buyers
-            FROM _buyer_month m JOIN bridge_buyer_area a USING (buyer_id)
-            GROUP BY ALL
-        ),
-        buying AS (
-            SELECT ca.area_level, ca.area_code, y.financial_year, count(DISTINCT y.council_id) AS n_councils_buying
-            FROM mart_council_spend_yearly y JOIN _council_area ca USING (council_id)
-            WHERE y.spend > 0
-            GROUP BY ALL
-        )
-        SELECT s.area_level, s.area_code, d.area_name, s.financial_year, s.spend, s.sme_spend, s.large_spend,
-               s.unknown_size_spend, s.n_transactions, s.n_buyers,
-               CASE WHEN s.sme_spend >= 0 AND s.large_spend >= 0 AND s.sme_spend + s.large_spend > 0
-                    THEN round(100 * s.sme_spend / (s.sme_spend + s.large_spend), 4) END,
-               coalesce(b.n_councils_buying, 0), d.n_councils, d.population,
-               CASE WHEN d.population > 0 THEN 1000 * s.spend / d.population END
-        FROM spend s
-        JOIN dim_area d USING (area_level, area_code)
-        LEFT JOIN buying b USING (area_level, area_code, financial_year)
-        """,
-    ),
-    (
-        "mart_marketplace_top_buyers",
-        """
-        INSERT INTO mart_marketplace_top_buyers
-        SELECT a.area_level, a.area_code, m.financial_year, m.buyer_id, b.display_name, b.org_kind, b.sector,
-               sum(m.spend), sum(m.sme_spend), sum(m.n_transactions)
-        FROM _buyer_month m JOIN bridge_buyer_area a USING (buyer_id) JOIN dim_buyer b USING (buyer_id)
-        GROUP BY ALL
-        """,
-    ),
-    (
-        "mart_marketplace_top_suppliers",
-        """
-        CREATE TEMP TABLE _supplier_buyer AS
-        WITH by_key AS (
-            SELECT f.supplier_id, f.buyer_id, c.financial_year, sum(f.amount)::DOUBLE AS spend,
-                   count(*) AS n_transactions, count(*) FILTER (WHERE c.supplier_is_sme) AS n_sme,
-                   count(*) FILTER (WHERE NOT c.supplier_is_sme) AS n_large
-            FROM fact_marketplace_spend f JOIN dim_spend_code c USING (spend_code_id)
-            GROUP BY ALL
-        )
-        SELECT s.supplier_name, k.buyer_id, k.financial_year, sum(k.spend) AS spend,
-               sum(k.n_transactions) AS n_transactions, sum(k.n_sme) AS n_sme, sum(k.n_large) AS n_large
-        FROM by_key k JOIN dim_supplier s USING (supplier_id)
-        GROUP BY ALL;
-        INSERT INTO mart_marketplace_top_suppliers
-        SELECT a.area_level, a.area_code, s.financial_year, s.supplier_name,
-               CASE WHEN sum(s.n_sme) + sum(s.n_large) = 0 THEN NULL ELSE sum(s.n_sme) >= sum(s.n_large) END,
-               sum(s.spend), count(DISTINCT s.buyer_id), sum(s.n_transactions)
-        FROM _supplier_buyer s JOIN bridge_buyer_area a USING (buyer_id)
-        GROUP BY ALL
-        """,
-    ),
-    (
-        "mart_councils_never_bought",
-        """
-        INSERT INTO mart_councils_never_bought
-        SELECT ca.area_level, ca.area_code, c.council_id, c.council_name, c.official_name, c.council_type,
-               c.region_name, c.ca_name
-        FROM dim_council c JOIN _council_area ca USING (council_id)
-        WHERE c.council_id NOT IN (SELECT council_id FROM mart_council_spend_yearly WHERE spend > 0)
-        """,
-    ),
-    (
-        "mart_buyer_match_rates",
-        """
-        INSERT INTO mart_buyer_match_rates
-        WITH b AS (
-            SELECT coalesce(sector, '(not stated)') AS sector, match_method, spend
-            FROM dim_buyer WHERE n_rows > 0
-        ),
-        grouped AS (
-            SELECT sector, count(*) AS n_names,
-                   count(*) FILTER (WHERE match_method <> 'unresolved') AS n_resolved,
-                   count(*) FILTER (WHERE match_method = 'alias') AS n_alias,
-                   count(*) FILTER (WHERE match_method = 'exact') AS n_exact,
-                   count(*) FILTER (WHERE match_method = 'fuzzy') AS n_fuzzy,
-                   sum(spend) AS spend,
-                   coalesce(sum(spend) FILTER (WHERE match_method <> 'unresolved'), 0) AS spend_resolved
-            FROM b GROUP BY ROLLUP (sector)
-        )
-        SELECT coalesce(sector, 'All sectors'), n_names, n_resolved, n_alias, n_exact, n_fuzzy,
-               100.0 * n_resolved / n_names, spend, spend_resolved,
-               CASE WHEN spend <> 0 THEN 100.0 * spend_resolved / spend END
-        FROM grouped WHERE n_names > 0
-        """,
-    ),
-    (
-        "mart_notice_area",
-        f"""
-        INSERT INTO mart_notice_area
-        WITH n AS (
-            SELECT f.notice_id, b.buyer_id, b.org_kind, f.region
-            FROM fact_contract_notice f LEFT JOIN dim_buyer b ON b.buyer_name = f.buyer_name
-        ),
-        typed AS (
-            SELECT notice_id, buyer_id, region,
-                   CASE WHEN org_kind IS NULL OR org_kind = 'unresolved' THEN 'other' ELSE org_kind END AS buyer_type
-            FROM n
-        ),
-        by_buyer AS (
-            SELECT t.notice_id, a.area_level, a.area_code, t.buyer_type
-            FROM typed t JOIN bridge_buyer_area a USING (buyer_id)
-            WHERE a.area_level <> 'national'
-        ),
-        by_region AS (
-            SELECT t.notice_id, 'region' AS area_level, r.region_code AS area_code, t.buyer_type
-            FROM typed t JOIN _region r ON lower(trim(t.region)) = lower(r.region_name)
-            WHERE t.notice_id NOT IN (SELECT notice_id FROM by_buyer WHERE area_level = 'region')
-        )
-        SELECT notice_id, 'national', '{NATIONAL_CODE}', buyer_type FROM typed
-        UNION SELECT * FROM by_buyer
-        UNION SELECT * FROM by_region
-        """,  # noqa: S608 - constants only
-    ),
+#: The SQL files beside this module, in the order they run: each is one statement, either a temporary
+#: helper table (`_name.sql`) or an `INSERT INTO <mart> BY NAME` whose every column is named.
+STEPS: tuple[str, ...] = (
+    "_latest_lad",
+    "_latest_combined_authority",
+    "_latest_region",
+    "dim_area",
+    "bridge_buyer_area",
+    "_buyer_month",
+    "mart_marketplace_monthly",
+    "mart_council_spend_yearly",
+    "_council_area",
+    "mart_marketplace_yearly",
+    "mart_marketplace_top_buyers",
+    "_supplier_buyer",
+    "mart_marketplace_top_suppliers",
+    "mart_councils_never_bought",
+    "mart_buyer_match_rates",
+    "mart_notice_area",
 )
 
+#: Values the SQL files may name as `$parameter`.
+PARAMETERS = {"national_code": NATIONAL_CODE, "national_name": NATIONAL_NAME}
 
-def build_marts(con: duckdb.DuckDBPyConnection) -> None:
-    """Fill every mart in the warehouse being built (tables already created from the contract)."""
-    for _name, sql in STATEMENTS:
-        con.execute(sql)
+SQL_DIR = Path(__file__).parent
+_PARAM = re.compile(r"\$([a-z_]+)")
+
+
+def step_sql(name: str) -> str:
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def step_parameters(sql: str) -> dict[str, str]:
+    """The parameters a statement names (DuckDB refuses values it does not use)."""
+    return {name: PARAMETERS[name] for name in sorted(set(_PARAM.findall(sql)))}
+
+
+def build_marts(con: duckdb.DuckDBPyConnection, steps: tuple[str, ...] = STEPS) -> None:
+    """Fill every mart in the warehouse being built (tables already created from the schema), in order."""
+    for name in steps:
+        sql = step_sql(name)
+        con.execute(sql, step_parameters(sql))
