@@ -1,4 +1,4 @@
-"""Command line: `python -m pipelines sample|build|check`. Wiring only."""
+"""Command line: `python -m pipelines sample|build|check|dictionary`. Wiring only."""
 
 from __future__ import annotations
 
@@ -139,6 +139,23 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def cmd_dictionary(args: argparse.Namespace) -> int:
+    from pipelines.warehouse.dictionary import render
+
+    path = Path(args.out)
+    text = render()
+    if args.check:
+        current = path.read_text(encoding="utf-8") if path.exists() else ""
+        if current != text:
+            console.print(f"[red]{path} is out of date[/red]: run python -m pipelines dictionary")
+            return 1
+        console.print(f"[green]{path} is current[/green]")
+        return 0
+    path.write_text(text, encoding="utf-8")
+    console.print(f"[green]Wrote {path}[/green]")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -162,6 +179,11 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("check", help="check an existing warehouse against its schema")
     p.add_argument("--warehouse", default=None)
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("dictionary", help="write the data dictionary from the schema's column descriptions")
+    p.add_argument("--out", default=str(config.DATA_DICTIONARY_PATH), help="file to write (default DATA_DICTIONARY.md)")
+    p.add_argument("--check", action="store_true", help="exit 1 when the file differs from the schema, write nothing")
+    p.set_defaults(func=cmd_dictionary)
 
     args = parser.parse_args(argv)
     return args.func(args)

@@ -29,6 +29,9 @@ CODE_REFERENCE_DIR = ROOT / "pipelines" / "reference"
 #: The only file the dashboard reads.
 WAREHOUSE_PATH = Path(os.environ.get("PROCUREMENT_WAREHOUSE", DATA_DIR / "warehouse.duckdb"))
 
+#: The data dictionary, written from the warehouse schema by `python -m pipelines dictionary`.
+DATA_DICTIONARY_PATH = ROOT / "DATA_DICTIONARY.md"
+
 #: The government aspiration: one pound in three with SMEs.
 SME_ASPIRATION_PCT = 33.0
 
