@@ -170,7 +170,6 @@ DIM_COUNCIL = Table(
     ),
     kind="dimension",
     key=("council_id",),
-    foreign_keys=(references("dim_lad", "lad_code", "vintage"),),
     columns=(
         Column(
             "council_id", "VARCHAR", "ONS code of the council's area (LAD code, or E10 for a county)", nullable=False

@@ -23,10 +23,6 @@ NATIONAL_CODE = "ALL"
 NATIONAL_NAME = "All buyers (UK-wide)"
 
 
-#: Every mart row's area is one a user can pick.
-IN_DIM_AREA = references("dim_area", "area_level", "area_code")
-
-
 def _area_cols() -> tuple[Column, ...]:
     return (
         Column(
@@ -64,7 +60,7 @@ BRIDGE_BUYER_AREA = Table(
     kind="mart",
     description="Which areas each buyer counts in (every buyer counts in national).",
     key=("buyer_id", "area_level", "area_code"),
-    foreign_keys=(references("dim_buyer", "buyer_id"), IN_DIM_AREA),
+    foreign_keys=(references("dim_buyer", "buyer_id"),),
     columns=(Column("buyer_id", "BIGINT", "dim_buyer key", nullable=False), *_area_cols()),
 )
 
@@ -84,7 +80,6 @@ MART_MONTHLY = Table(
     kind="mart",
     description="Marketplace spend by area, month and framework family.",
     key=("area_level", "area_code", "month", "framework_family"),
-    foreign_keys=(IN_DIM_AREA,),
     columns=(
         *_area_cols(),
         Column("month", "DATE", "Month", nullable=False),
@@ -99,7 +94,6 @@ MART_YEARLY = Table(
     kind="mart",
     description="Marketplace spend by area and financial year, with SME share, buyers, councils and spend per head.",
     key=("area_level", "area_code", "financial_year"),
-    foreign_keys=(IN_DIM_AREA,),
     columns=(
         *_area_cols(),
         Column("area_name", "VARCHAR", "Area name", nullable=False),
@@ -124,7 +118,7 @@ MART_TOP_BUYERS = Table(
     kind="mart",
     description="Spend per buyer, area and financial year (pages rank them).",
     key=("area_level", "area_code", "financial_year", "buyer_id"),
-    foreign_keys=(IN_DIM_AREA, references("dim_buyer", "buyer_id")),
+    foreign_keys=(references("dim_buyer", "buyer_id"),),
     columns=(
         *_area_cols(),
         Column("financial_year", "VARCHAR", "Financial year", nullable=False),
@@ -143,7 +137,6 @@ MART_TOP_SUPPLIERS = Table(
     kind="mart",
     description="Spend per supplier, area and financial year (pages rank them).",
     key=("area_level", "area_code", "financial_year", "supplier_name"),
-    foreign_keys=(IN_DIM_AREA,),
     columns=(
         *_area_cols(),
         Column("financial_year", "VARCHAR", "Financial year", nullable=False),
@@ -174,7 +167,7 @@ MART_NEVER_BOUGHT = Table(
     kind="mart",
     description="Councils with no resolved Digital Marketplace spend in any year, per area they belong to.",
     key=("area_level", "area_code", "council_id"),
-    foreign_keys=(IN_DIM_AREA, references("dim_council", "council_id")),
+    foreign_keys=(references("dim_council", "council_id"),),
     columns=(
         *_area_cols(),
         Column("council_id", "VARCHAR", "Council code", nullable=False),
@@ -215,7 +208,7 @@ MART_NOTICE_AREA = Table(
     kind="mart",
     description="Which areas each Contracts Finder notice counts in (by resolved buyer, else by published region).",
     key=("notice_id", "area_level", "area_code"),
-    foreign_keys=(references("fact_contract_notice", "notice_id"), IN_DIM_AREA),
+    foreign_keys=(references("fact_contract_notice", "notice_id"),),
     columns=(
         Column("notice_id", "VARCHAR", "fact_contract_notice key", nullable=False),
         *_area_cols(),
