@@ -36,6 +36,9 @@ import pytest
 from pipelines.warehouse.build import BuildError, build
 from tests.reliability.conftest import BASE_MARKETPLACE_LINES, BASE_SME_YEAR, CASE_OUTCOMES
 
+#: A build per case (about 40 s in all): CI runs them; the fast tier (-m "not slow and not browser") does not.
+pytestmark = pytest.mark.slow
+
 HOSTILE = "zz-hostile"
 MIB = 1024 * 1024
 

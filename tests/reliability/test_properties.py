@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,6 +28,9 @@ from pipelines.core.parsing import parse_money, parse_month
 from pipelines.core.textio import UnreadableFileError, read_head
 from pipelines.warehouse.formats import all_formats, detect
 from tests.reliability.conftest import HYPOTHESIS_EXAMPLES
+
+#: About 1,700 hypothesis examples (20 s): CI runs them; the fast tier does not.
+pytestmark = pytest.mark.slow
 
 LOADER_SETTINGS = settings(
     max_examples=80,
