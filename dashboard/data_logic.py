@@ -14,8 +14,8 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from dashboard.components import money
 from dashboard.export import formula_safe
+from dashboard.format import money, share_text
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
@@ -45,15 +45,6 @@ def built_text(built_at: dt.datetime | None) -> str:
 def build_stamp(built_at: dt.datetime | None) -> str:
     """A short tag for file names, so downloads from different builds do not overwrite each other."""
     return f"whole warehouse built {built_at:%Y-%m-%d %H%M}" if built_at else "whole warehouse"
-
-
-def share_text(pct: float | None) -> str:
-    """A whole-number percentage, except where rounding would claim 0% or 100% that is not exact."""
-    if pct is None:
-        return "n/a"
-    if 99.5 <= pct < 100 or 0 < pct < 0.5:
-        return f"{pct:.1f}%"
-    return f"{pct:.0f}%"
 
 
 def overall_rates(rates: pl.DataFrame) -> dict | None:

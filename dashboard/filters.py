@@ -15,6 +15,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import db
+from dashboard.format import year_span
 
 AREA_KEY = "area"
 YEARS_KEY = "years"
@@ -48,8 +49,7 @@ class Filters:
         return [y for y in self.years if self.fy_from <= y <= self.fy_to]
 
     def describe(self) -> str:
-        span = self.fy_from if self.fy_from == self.fy_to else f"{self.fy_from} to {self.fy_to}"
-        return f"{self.area.label}, {span}"
+        return f"{self.area.label}, {year_span(self.fy_from, self.fy_to)}"
 
 
 def area_choices(frame: pl.DataFrame) -> list[Area]:

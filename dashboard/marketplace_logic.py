@@ -16,12 +16,12 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dashboard.components import money, pct
 from dashboard.filters import (
     Area,
     Filters,
     link_notice,  # noqa: F401 - re-exported for the page
 )
+from dashboard.format import money, pct, whole, year_span
 
 MAP_LEVELS: dict[str, str] = {
     "Regions": "region",
@@ -64,7 +64,7 @@ class Measure:
             return money(value)
         if self.kind == "pct":
             return pct(value, 0)
-        return f"{value:,.0f}"
+        return whole(value)
 
 
 MEASURES: dict[str, Measure] = {
@@ -110,7 +110,7 @@ class Basemap:
 
 
 def span(filters: Filters) -> str:
-    return filters.fy_from if filters.fy_from == filters.fy_to else f"{filters.fy_from} to {filters.fy_to}"
+    return year_span(filters.fy_from, filters.fy_to)
 
 
 def place(area: Area) -> str:

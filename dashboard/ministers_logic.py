@@ -8,6 +8,7 @@ import datetime as dt
 import polars as pl
 
 from dashboard.filters import echo
+from dashboard.format import long_date
 from pipelines.digital import KEYWORD_RULES, RULE_GOVUK, RULE_NONE, RULE_OVERRIDE, RULE_TITLE
 
 AS_OF_KEY = "as_of"
@@ -53,11 +54,6 @@ A department counts as having a digital minister on a date when any minister in 
 before it and not yet left) holds a post classified digital. Departments are followed through renames (DCMS,
 DDCMS, DCMS again), so a rename is not counted as turnover.
 """
-
-
-def long_date(day: dt.date) -> str:
-    """'25 November 2026' (GOV.UK style, no leading zero)."""
-    return f"{day.day} {day:%B %Y}"
 
 
 def as_of_notice(values: list[str], earliest: dt.date, latest: dt.date) -> str | None:

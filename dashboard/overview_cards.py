@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dashboard.components import money, pct
 from dashboard.filters import NATIONAL_LABEL
+from dashboard.format import money, pct
 
 
 @dataclass(frozen=True)

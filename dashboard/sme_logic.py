@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import polars as pl
 
 from dashboard.filters import link_notice
+from dashboard.format import year_span
 
 YEAR_KEY = "sme_year"
 DEPT_KEY = "sme_dept"
@@ -97,9 +98,8 @@ def trend_window(years: Sequence[str], fy_from: str, fy_to: str) -> tuple[str, s
     inside = [y for y in years if fy_from <= y <= fy_to]
     if len(inside) >= 2:
         return inside[0], inside[-1], None
-    span = fy_from if fy_from == fy_to else f"{fy_from} to {fy_to}"
     notice = (
-        f"The shared year range ({span}) holds {'no' if not inside else 'only one'} SME annex year, "
+        f"The shared year range ({year_span(fy_from, fy_to)}) holds {'no' if not inside else 'only one'} SME annex year, "
         f"so the trend shows every annex year ({years[0]} to {years[-1]})."
     )
     return years[0], years[-1], notice

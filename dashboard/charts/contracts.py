@@ -9,8 +9,8 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from dashboard.charts.common import PALETTE, titled
 from dashboard.contracts_logic import AWARDED, BUYER_TYPES, SUITABLE
+from dashboard.figure import PALETTE, titled
 
 
 def notices_chart(frame: pl.DataFrame, title: str, subtitle: str | None = None) -> alt.Chart:

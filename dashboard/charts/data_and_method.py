@@ -8,9 +8,9 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from dashboard.charts.common import PALETTE, titled
-from dashboard.components import money
-from dashboard.data_logic import ALL_SECTORS, share_text
+from dashboard.data_logic import ALL_SECTORS
+from dashboard.figure import PALETTE, titled
+from dashboard.format import money, share_text
 
 #: Bars stop at 100%; the extra room on the scale is for the value labels beside them.
 PCT_DOMAIN = [0, 140]

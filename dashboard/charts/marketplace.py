@@ -16,8 +16,8 @@ import altair as alt
 import polars as pl
 import pydeck as pdk
 
-from dashboard.charts.common import FAMILY_COLOURS, GBP_TOOLTIP, PALETTE, aspiration_rule, titled
-from dashboard.components import money, pct
+from dashboard.figure import FAMILY_COLOURS, GBP_LABELS, GBP_TOOLTIP, PALETTE, Figure, aspiration_rule, titled
+from dashboard.format import money, ordinal, pct
 from dashboard.marketplace_logic import Basemap, Measure
 
 RAMP = ["#DEEBF7", "#9ECAE1", "#4292C6", "#2171B5", "#08306B"]  # light to dark blue, 5 classes
@@ -33,23 +33,6 @@ SIZE_COLOURS = {"SME": PALETTE[1], "Large": PALETTE[0], "Size not stated": PALET
 ASPIRATION_PCT = 33.0
 #: Streamlit fits title, axes and plot into the height, so bar charts get room per bar plus the furniture.
 BAR_ROW, BAR_HEADROOM = 26, 110
-#: d3-format has no '£' currency without a locale ('£,.3~s' is rejected in the browser), so axes write the
-#: pound sign in a label expression, in the same £12.3k / £4.5m / £1.2bn style as components.money.
-GBP_LABELS = (
-    "(datum.value < 0 ? '-' : '') + '£' + (abs(datum.value) >= 1e9 ? format(abs(datum.value) / 1e9, ',.3~f') + 'bn'"
-    " : abs(datum.value) >= 1e6 ? format(abs(datum.value) / 1e6, ',.3~f') + 'm'"
-    " : abs(datum.value) >= 1e3 ? format(abs(datum.value) / 1e3, ',.3~f') + 'k'"
-    " : format(abs(datum.value), ',.0f'))"
-)
-
-
-@dataclass(frozen=True)
-class Figure:
-    """What a page shows for one chart: the chart, the exact rows plotted (table and downloads), the alt text."""
-
-    chart: alt.TopLevelMixin
-    table: pl.DataFrame
-    alt: str
 
 
 def _rgba(hex_colour: str, alpha: int = 230) -> list[int]:
@@ -583,15 +566,10 @@ def per_head_title(frame: pl.DataFrame, span: str) -> str:
         row = chosen.row(0, named=True)
         return (
             f"{row['area_name']} spent {money(row['spend_per_1000'])} per 1,000 residents in {span}, "
-            f"{_ordinal(row['rank'])} of {frame.height} combined authorities"
+            f"{ordinal(row['rank'])} of {frame.height} combined authorities"
         )
     top = frame.row(0, named=True)
     return f"{top['area_name']} spent the most per head: {money(top['spend_per_1000'])} per 1,000 residents in {span}"
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def per_head_chart(frame: pl.DataFrame, *, span: str) -> alt.TopLevelMixin:
@@ -681,29 +659,46 @@ def never_table(frame: pl.DataFrame) -> pl.DataFrame:
 
 def family_figure(frame: pl.DataFrame, *, period: str, place: str, span: str) -> Figure:
     frame = family_frame(frame, period)
-    return Figure(
-        family_chart(frame, period=period, place=place, span=span),
-        family_table(frame),
-        family_alt(frame, period=period, place=place, span=span),
+    return Figure.of(
+        family_chart,
+        frame,
+        period=period,
+        place=place,
+        span=span,
+        table=family_table(frame),
+        alt_text=family_alt(frame, period=period, place=place, span=span),
     )
 
 
 def sme_figure(frame: pl.DataFrame, *, place: str) -> Figure:
-    return Figure(sme_chart(frame, place=place), sme_table(frame), sme_alt(frame, place=place))
+    return Figure.of(sme_chart, frame, place=place, table=sme_table(frame), alt_text=sme_alt(frame, place=place))
 
 
 def buyers_figure(frame: pl.DataFrame, *, place: str, span: str, total: float) -> Figure:
-    return Figure(
-        buyers_chart(frame, place=place, span=span, total=total), buyers_table(frame), buyers_alt(frame, place=place)
+    return Figure.of(
+        buyers_chart,
+        frame,
+        place=place,
+        span=span,
+        total=total,
+        table=buyers_table(frame),
+        alt_text=buyers_alt(frame, place=place),
     )
 
 
 def suppliers_figure(frame: pl.DataFrame, *, place: str, span: str) -> Figure:
-    return Figure(
-        suppliers_chart(frame, place=place, span=span), suppliers_table(frame), suppliers_alt(frame, place=place)
+    return Figure.of(
+        suppliers_chart,
+        frame,
+        place=place,
+        span=span,
+        table=suppliers_table(frame),
+        alt_text=suppliers_alt(frame, place=place),
     )
 
 
 def per_head_figure(frame: pl.DataFrame, *, selected_code: str | None, span: str) -> Figure:
     frame = per_head_frame(frame, selected_code)
-    return Figure(per_head_chart(frame, span=span), per_head_table(frame), per_head_alt(frame, span=span))
+    return Figure.of(
+        per_head_chart, frame, span=span, table=per_head_table(frame), alt_text=per_head_alt(frame, span=span)
+    )

@@ -11,7 +11,7 @@ import datetime as dt
 import altair as alt
 import polars as pl
 
-from dashboard.charts.common import ASPIRATION_COLOUR, PALETTE, titled
+from dashboard.figure import ASPIRATION_COLOUR, PALETTE, titled
 
 ROW_PX = 24
 #: Vertical space Streamlit's "fit" autosizing takes from `height` for the title, subtitle and x axis.

@@ -13,7 +13,7 @@ import textwrap
 import altair as alt
 import polars as pl
 
-from dashboard.charts.common import ASPIRATION_COLOUR, PALETTE, PCT_TOOLTIP, SME_COLOURS, titled
+from dashboard.figure import ASPIRATION_COLOUR, PALETTE, PCT_TOOLTIP, SME_COLOURS, titled
 
 PCT_AXIS_TITLE = "Spend with SMEs (% of procurement spend)"
 MEASURES = ("Direct", "Indirect")

@@ -15,6 +15,7 @@ from dashboard import components as ui
 from dashboard import contracts_logic as logic
 from dashboard import db
 from dashboard.charts import contracts as charts
+from dashboard.figure import Figure
 from dashboard.filters import current
 
 SOURCE = "Contracts Finder (Cabinet Office): OCDS releases and notice search"
@@ -52,27 +53,31 @@ if by_month.is_empty():
 else:
     notices = logic.notices_frame(by_month)
     ui.chart_block(
-        ui.spec(
+        Figure.of(
             charts.notices_chart,
             notices,
             logic.notices_title(notices, span),
             "Every notice counts: tenders, awards, amendments",
+            table=notices,
+            alt_text=f"Stacked bar chart of {total['notices']:,} Contracts Finder notices published each month, "
+            f"{span}, in {filters.area.label}, split by buyer type.",
         ),
-        notices,
         key="contracts_notices",
-        alt_text=f"Stacked bar chart of {total['notices']:,} Contracts Finder notices published each month, {span}, "
-        f"in {filters.area.label}, split by buyer type.",
         name="notices by buyer type",
         source=SOURCE,
         filters=filters,
     )
     share_rows = logic.shares_frame(shares)
     ui.chart_block(
-        ui.spec(charts.shares_chart, share_rows, logic.shares_title(total)),
-        share_rows,
+        Figure.of(
+            charts.shares_chart,
+            share_rows,
+            logic.shares_title(total),
+            table=share_rows,
+            alt_text=f"Line chart by financial year of the percentage of notices marked suitable for SMEs and of "
+            f"awards won by SMEs, {span}, in {filters.area.label}.",
+        ),
         key="contracts_sme_shares",
-        alt_text=f"Line chart by financial year of the percentage of notices marked suitable for SMEs and of awards "
-        f"won by SMEs, {span}, in {filters.area.label}.",
         name="sme shares of notices",
         source=SOURCE,
         filters=filters,
@@ -102,11 +107,15 @@ if expiring.is_empty():
 else:
     months = logic.expiring_by_month(expiring, today, until)
     ui.chart_block(
-        ui.spec(charts.expiring_chart, months, logic.expiring_title(months, horizon)),
-        months,
+        Figure.of(
+            charts.expiring_chart,
+            months,
+            logic.expiring_title(months, horizon),
+            table=months,
+            alt_text=f"Bar chart of the {expiring.height} awarded contracts in {filters.area.label} ending in each "
+            f"month of the next {horizon} months.",
+        ),
         key="contracts_expiring_months",
-        alt_text=f"Bar chart of the {expiring.height} awarded contracts in {filters.area.label} ending in each month "
-        f"of the next {horizon} months.",
         name="contracts ending by month",
         source=SOURCE,
         filters=filters,

@@ -15,7 +15,9 @@ from dashboard import components as ui
 from dashboard import data_logic as logic
 from dashboard import db, export
 from dashboard.charts import data_and_method as charts
+from dashboard.figure import Figure
 from dashboard.filters import current, link_notice
+from dashboard.format import money
 
 filters = current()  # drawn for every page; this one describes the whole warehouse
 st.title("Data and method")
@@ -114,10 +116,8 @@ if buyers.open:
         else:
             plotted = charts.plotted_rates(rates).drop("names_label", "spend_label")
             ui.chart_block(
-                ui.spec(charts.match_rate_chart, rates),
-                plotted,
+                Figure.of(charts.match_rate_chart, rates, table=plotted, alt_text=charts.match_rate_alt_text(rates)),
                 key="data_match_rates",
-                alt_text=charts.match_rate_alt_text(rates),
                 name="buyer match rates by sector",
                 source="mart_buyer_match_rates",
                 filters=None,
@@ -128,7 +128,7 @@ if buyers.open:
         if not unresolved.height:
             st.success("Every buyer name in this build was matched to an organisation: none are unresolved.")
         else:
-            spend = ui.money(unresolved["spend"].sum())
+            spend = money(unresolved["spend"].sum())
             st.markdown(f"#### {unresolved.height:,} buyer names could not be matched ({spend} of spend)")
             st.markdown(logic.ALIAS_HOWTO)
             template = logic.alias_template(unresolved, build["built_at"])

@@ -14,6 +14,7 @@ from dashboard import components as ui
 from dashboard import db
 from dashboard import marketplace_logic as logic
 from dashboard.charts import marketplace as charts
+from dashboard.figure import Figure
 from dashboard.filters import current
 
 SOURCE = "Digital Marketplace spend data (Crown Commercial Service), via the warehouse marts"
@@ -114,18 +115,9 @@ in_focus = {"area_level": focus.level, "area_code": focus.code, **window}
 focus_years = years if focus.whole_area else db.query("marketplace_area_years", **in_focus)
 
 
-def show(figure: charts.Figure, key: str, name: str, more: str = "") -> None:
+def show(figure: Figure, key: str, name: str, more: str = "") -> None:
     """A chart with its table and downloads; file names carry the shared filters, the focus and `more`."""
-    ui.chart_block(
-        figure.chart,
-        figure.table,
-        key=key,
-        name=name,
-        alt_text=figure.alt,
-        source=SOURCE,
-        filters=filters,
-        extra=f"{extra} {more}".strip(),
-    )
+    ui.chart_block(figure, key=key, name=name, source=SOURCE, filters=filters, extra=f"{extra} {more}".strip())
 
 
 tabs = st.tabs(logic.TABS, key="market_view", bind="query-params")

@@ -16,7 +16,9 @@ from dashboard import components as ui
 from dashboard import db
 from dashboard import ministers_logic as logic
 from dashboard.charts import ministers as charts
+from dashboard.figure import Figure
 from dashboard.filters import current
+from dashboard.format import long_date
 
 SOURCE = (
     "Institute for Government Ministers Database; GOV.UK ministerial roles; data/reference/digital_responsibilities.csv"
@@ -50,11 +52,11 @@ as_of = st.date_input(
     width=220,
     help="Show who was in post on this date. The link to this page carries the date.",
 )
-st.caption(f"Appointments recorded up to {logic.long_date(span['last_change'])}; later changes are not in the data.")
+st.caption(f"Appointments recorded up to {long_date(span['last_change'])}; later changes are not in the data.")
 
 rows = db.query("ministers_departments_as_of", as_of=as_of)
 if rows.is_empty():
-    ui.empty_state(f"No minister was in post on {logic.long_date(as_of)} in the data loaded. Try a later date.")
+    ui.empty_state(f"No minister was in post on {long_date(as_of)} in the data loaded. Try a later date.")
 summary = logic.department_summary(rows)
 ui.headline(logic.headline(summary, as_of))
 without = summary.filter(pl.col("digital_ministers") == 0)["department"].to_list()
@@ -63,11 +65,15 @@ if without:
 
 on_date = f"as of {as_of.isoformat()}"
 ui.chart_block(
-    ui.spec(charts.coverage_chart, summary, *logic.coverage_titles(summary)),
-    summary,
+    Figure.of(
+        charts.coverage_chart,
+        summary,
+        *logic.coverage_titles(summary),
+        table=summary,
+        alt_text=f"Bar chart of the number of ministers holding a digital post in each of {summary.height} departments "
+        f"on {long_date(as_of)}; {len(without)} departments, labelled 'none', have no such minister.",
+    ),
     key="ministers_coverage",
-    alt_text=f"Bar chart of the number of ministers holding a digital post in each of {summary.height} departments "
-    f"on {logic.long_date(as_of)}; {len(without)} departments, labelled 'none', have no such minister.",
     name="digital ministers by department",
     source=SOURCE,
     filters=None,
@@ -88,7 +94,7 @@ with st.expander("How a post is classified as carrying digital responsibility"):
 
 st.subheader("Turnover in digital posts")
 date_from, date_to = logic.period_bounds(filters.fy_from, filters.fy_to, today)
-st.caption(f"{logic.long_date(date_from)} to {logic.long_date(date_to)}: the financial years chosen in the sidebar.")
+st.caption(f"{long_date(date_from)} to {long_date(date_to)}: the financial years chosen in the sidebar.")
 period = {"date_from": date_from, "date_to": date_to, "today": today}
 appointments = db.query("ministers_digital_appointments", **period)
 if appointments.is_empty():
@@ -98,11 +104,19 @@ lanes = logic.with_lanes(appointments)
 period_text = f"{date_from.isoformat()} to {date_to.isoformat()}"
 title, subtitle = logic.timeline_titles(turnover, lanes, date_from, date_to)
 ui.chart_block(
-    ui.spec(charts.timeline_chart, lanes, title, date_from, date_to, as_of, subtitle),
-    logic.timeline_table(lanes),
+    Figure.of(
+        charts.timeline_chart,
+        lanes,
+        title,
+        date_from,
+        date_to,
+        as_of,
+        subtitle,
+        table=logic.timeline_table(lanes),
+        alt_text=f"Timeline of {lanes.height} appointments to digital posts in {turnover.height} departments from "
+        f"{long_date(date_from)} to {long_date(date_to)}, one bar per appointment, coloured by rank.",
+    ),
     key="ministers_timeline",
-    alt_text=f"Timeline of {lanes.height} appointments to digital posts in {turnover.height} departments from "
-    f"{logic.long_date(date_from)} to {logic.long_date(date_to)}, one bar per appointment, coloured by rank.",
     name="digital appointments",
     source=SOURCE,
     filters=None,

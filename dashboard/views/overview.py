@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard import components as ui
 from dashboard import db
 from dashboard.filters import NATIONAL_LABEL, current, link_params
+from dashboard.format import pct
 from dashboard.overview_cards import marketplace_card, sme_card
 
 filters = current()
@@ -62,7 +63,7 @@ with left.container(border=True):
     st.markdown(f"#### {bought} of {n} councils {where} bought through the marketplace")
     st.metric(
         "Councils that bought",
-        ui.pct(share, 0),
+        pct(share, 0),
         help=f"Councils with any resolved marketplace spend, {filters.fy_from} to {filters.fy_to}.",
     )
     st.page_link(

@@ -14,6 +14,7 @@ from dashboard import components as ui
 from dashboard import db
 from dashboard import sme_logic as logic
 from dashboard.charts import sme as charts
+from dashboard.figure import Figure
 from dashboard.filters import current
 
 filters = current()
@@ -50,16 +51,16 @@ note_col.markdown(logic.CAVEAT)
 with chart_col:
     if table.height:
         ui.chart_block(
-            ui.spec(
+            Figure.of(
                 charts.ranking_chart,
                 table,
                 logic.ranking_title(table, year),
                 logic.ranking_subtitle(year_rows),
                 aspiration,
+                table=table,
+                alt_text=logic.ranking_alt(table, year, aspiration),
             ),
-            table,
             key="sme_ranking",
-            alt_text=logic.ranking_alt(table, year, aspiration),
             name="SME share by department",
             source=logic.SOURCE,
             filters=None,
@@ -91,16 +92,16 @@ else:
     chart_col, note_col = st.columns([3, 1])
     with chart_col:
         ui.chart_block(
-            ui.spec(
+            Figure.of(
                 charts.trend_chart,
                 trend,
                 logic.trend_title(trend, label, aspiration),
                 "Total = direct + indirect.",
                 aspiration,
+                table=trend,
+                alt_text=logic.trend_alt(trend, label, aspiration),
             ),
-            trend,
             key="sme_trend",
-            alt_text=logic.trend_alt(trend, label, aspiration),
             name="SME share trend",
             source=logic.SOURCE,
             filters=None,

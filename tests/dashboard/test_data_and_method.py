@@ -20,6 +20,7 @@ from polars.testing import assert_frame_equal
 from dashboard import data_logic as logic
 from dashboard.charts import data_and_method as charts
 from dashboard.filters import link_notice
+from dashboard.format import share_text
 from pipelines.buyers import read_aliases
 from tests.dashboard.conftest import HOSTILE_VALUES, download, independent, read_csv_download, run_page, texts
 
@@ -50,7 +51,7 @@ def test_headline_matches_independent_query(wh: Path) -> None:
     from_files = f"{loaded} files" if loaded == files else f"{loaded} of {files} files"
     expected = (
         f"Built {built:%-d %b %Y %H:%M} UTC from {from_files}: {rows:,} rows loaded, "
-        f"{rejected:,} rejected, {logic.share_text(pct)} of buyer spend resolved"
+        f"{rejected:,} rejected, {share_text(pct)} of buyer spend resolved"
     )
     assert headline_text(at) == expected
     shown = texts(at)
@@ -365,13 +366,6 @@ def test_headline_sentence() -> None:
     assert logic.headline(BUILD, clean, RATES.clear()).endswith(
         "from 2 files: 14 rows loaded, none rejected, no marketplace buyers to resolve"
     )
-
-
-@pytest.mark.parametrize(
-    ("pct", "text"), [(96.14, "96%"), (99.6, "99.6%"), (100.0, "100%"), (0.2, "0.2%"), (0.0, "0%"), (None, "n/a")]
-)
-def test_share_text_never_rounds_to_a_false_whole(pct: float | None, text: str) -> None:
-    assert logic.share_text(pct) == text
 
 
 def test_skipped_warning_lists_unreadable_first() -> None:

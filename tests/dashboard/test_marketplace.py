@@ -12,8 +12,8 @@ import pytest
 
 from dashboard import marketplace_logic as logic
 from dashboard.charts import marketplace as charts
-from dashboard.components import money
 from dashboard.filters import NATIONAL_LABEL, Area, Filters
+from dashboard.format import money
 from tests.conftest import HOSTILE_SUPPLIER
 from tests.dashboard.conftest import HOSTILE_VALUES, download, independent, read_csv_download, run_page, texts
 

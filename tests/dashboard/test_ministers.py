@@ -12,6 +12,7 @@ import pytest
 
 from dashboard import ministers_logic as logic
 from dashboard.charts import ministers as charts
+from dashboard.format import long_date
 from tests.dashboard.conftest import HOSTILE_VALUES, download, independent, read_csv_download, run_page, texts
 
 IN_POST = "start_date <= $d AND (end_date IS NULL OR end_date > $d)"
@@ -42,7 +43,7 @@ def test_headline_agrees_with_the_overview_rule_for_today(wh: Path) -> None:
     ).row(0, named=True)
     shown = texts(at)
     assert f"{counts['without']} of {counts['total']} departments" in shown
-    assert logic.long_date(today) in shown
+    assert long_date(today) in shown
     assert len(at.get("vega_lite_chart")) == 2
     assert at.date_input(key="as_of").value == today
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dashboard.components import money
 from dashboard.filters import link_params, share_url
+from dashboard.format import money
 from dashboard.overview_cards import latest_complete_year, marketplace_card, sme_card
 from tests.dashboard.conftest import HOSTILE_VALUES, independent, run_page, texts
 
