@@ -1,4 +1,8 @@
-"""The overview's headline cards as pure functions of query results (testable without Streamlit)."""
+"""The overview's headline cards as pure functions of query results (testable without Streamlit).
+
+Each card is one finding: a sentence (the card's heading), the figure with its change, and a note. The page
+draws them in a fixed order, each linking to the page that explains it.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +10,26 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dashboard.filters import NATIONAL_LABEL
+from dashboard.filters import NATIONAL_LABEL, Filters
 from dashboard.format import money, pct
+
+SME_LABEL = "Total spend with SMEs"
+MARKET_LABEL = "Digital Marketplace spend"
 
 
 @dataclass(frozen=True)
 class Card:
+    label: str  # what the figure is
     title: str  # the finding, as a sentence
     value: str
     delta: str | None
-    help: str
+    help: str | None
+    note: str | None = None  # a line under the figure
 
 
 def sme_card(latest: pl.DataFrame) -> Card:
     if not latest.height:
-        return Card("No SME spend figures loaded", "n/a", None, "Load the Cabinet Office SME annex files.")
+        return Card(SME_LABEL, "No SME spend figures loaded", "n/a", None, "Load the Cabinet Office SME annex files.")
     row = latest.row(0, named=True)
     gap = row["total_pct"] - row["aspiration_pct"]
     verdict = "above" if gap >= 0 else "short of"
@@ -33,7 +42,7 @@ def sme_card(latest: pl.DataFrame) -> Card:
         prev = latest.row(1, named=True)
         delta = f"{row['total_pct'] - prev['total_pct']:+.1f} points on {prev['financial_year']}"
     help_text = f"Direct {pct(row['direct_pct'])}, indirect {pct(row['indirect_pct'])}; aspiration {row['aspiration_pct']:.0f}%."
-    return Card(title, pct(row["total_pct"]), delta, help_text)
+    return Card(SME_LABEL, title, pct(row["total_pct"]), delta, help_text)
 
 
 def latest_complete_year(years: pl.DataFrame, complete: pl.DataFrame) -> str | None:
@@ -48,7 +57,7 @@ def marketplace_card(years: pl.DataFrame, complete: pl.DataFrame, area_label: st
     where = "across all areas" if national else f"in {area_label}"
     who = "Public buyers" if national else f"Buyers in {area_label}"
     if not years.height:
-        return Card(f"No Digital Marketplace spend {where} in these years", "£0", None, "Try a wider year range.")
+        return Card(MARKET_LABEL, f"No Digital Marketplace spend {where} in these years", "£0", None, "Try a wider year range.")
     year = latest_complete_year(years, complete) or years["financial_year"][-1]
     rows = {r["financial_year"]: r for r in years.iter_rows(named=True)}
     spend = rows[year]["spend"]
@@ -65,4 +74,35 @@ def marketplace_card(years: pl.DataFrame, complete: pl.DataFrame, area_label: st
     help_text = f"Latest complete financial year in the range: {year}."
     if partial:
         help_text += f" {', '.join(partial)} not yet complete, so not compared."
-    return Card(title, money(spend), delta, help_text)
+    return Card(MARKET_LABEL, title, money(spend), delta, help_text)
+
+
+def coverage_card(coverage: pl.DataFrame, filters: Filters) -> Card:
+    """How many of the area's councils bought through the marketplace in the years chosen (council_coverage)."""
+    row = coverage.row(0, named=True)
+    n, bought = row["n_councils"], row["n_bought"]
+    share = 100 * bought / n if n else None
+    where = "in England" if filters.area.label == NATIONAL_LABEL else f"in {filters.area.label}"
+    return Card(
+        "Councils that bought",
+        f"{bought} of {n} councils {where} bought through the marketplace",
+        pct(share, 0),
+        None,
+        f"Councils with any resolved marketplace spend, {filters.fy_from} to {filters.fy_to}.",
+    )
+
+
+def ministers_card(departments: pl.DataFrame) -> Card:
+    """Departments with no minister in a digital post (departments_without_digital_minister, as of today)."""
+    without = departments.filter(~pl.col("has_digital_minister"))
+    count = without.height
+    noun = "department has" if count == 1 else "departments have"
+    note = "Without: " + ", ".join(without["name"].to_list()) if count else None
+    return Card(
+        "Departments without a digital minister",
+        f"{count} {noun} no minister holding digital responsibility today",
+        f"{count} of {departments.height}",
+        None,
+        None,
+        note,
+    )

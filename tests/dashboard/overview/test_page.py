@@ -5,12 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import polars as pl
 import pytest
 
-from dashboard.filters import link_params, share_url
 from dashboard.format import money
-from dashboard.overview_cards import latest_complete_year, marketplace_card, sme_card
 from tests.dashboard.conftest import HOSTILE_VALUES, independent, run_page, texts
 
 
@@ -78,44 +75,3 @@ def test_hostile_years_fall_back_with_a_notice(wh: Path, value: str) -> None:
     at = run_page("overview", {"years": [value, value]})
     assert not at.exception
     assert any("financial year" in w.value for w in at.warning)
-
-
-def test_sme_card_states_the_gap() -> None:
-    frame = pl.DataFrame(
-        {
-            "financial_year": ["2019/20", "2018/19"],
-            "total_pct": [26.7, 27.8],
-            "direct_pct": [11.3, 11.5],
-            "indirect_pct": [15.4, 16.3],
-            "total_sme_spend_m": [15540.0, 15000.0],
-            "total_procurement_spend_m": [58240.0, 54000.0],
-            "aspiration_pct": [33.0, 33.0],
-        }
-    )
-    card = sme_card(frame)
-    assert card.title.startswith("Central government spent 26.7% with SMEs in 2019/20, 6.3 points short")
-    assert card.delta == "-1.1 points on 2018/19"
-
-
-def test_marketplace_card_compares_complete_years_only() -> None:
-    years = pl.DataFrame({"financial_year": ["2024/25", "2025/26", "2026/27"], "spend": [100.0, 120.0, 30.0]})
-    complete = pl.DataFrame({"financial_year": ["2024/25", "2025/26", "2026/27"], "n_months": [12, 12, 6]})
-    assert latest_complete_year(years, complete) == "2025/26"
-    card = marketplace_card(years, complete, "Greater Manchester")
-    assert "in 2025/26, up 20% on 2024/25" in card.title
-    assert "2026/27 not yet complete" in card.help
-
-
-def test_link_params_carry_only_non_default_filters() -> None:
-    from dashboard.filters import NATIONAL_LABEL, Area, Filters
-
-    years = ("2015/16", "2016/17", "2017/18")
-    everything = Filters(Area("national", "ALL", "x", NATIONAL_LABEL), "2015/16", "2017/18", years)
-    assert link_params(everything) == {}
-    narrowed = Filters(
-        Area("combined_authority", "E47000001", "Greater Manchester", "Greater Manchester"), "2016/17", "2017/18", years
-    )
-    assert link_params(narrowed) == {"area": "Greater Manchester", "years": ["2016/17", "2017/18"]}
-    assert share_url("http://x/marketplace", narrowed) == (
-        "http://x/marketplace?area=Greater+Manchester&years=2016%2F17&years=2017%2F18"
-    )
