@@ -57,7 +57,9 @@ def marketplace_card(years: pl.DataFrame, complete: pl.DataFrame, area_label: st
     where = "across all areas" if national else f"in {area_label}"
     who = "Public buyers" if national else f"Buyers in {area_label}"
     if not years.height:
-        return Card(MARKET_LABEL, f"No Digital Marketplace spend {where} in these years", "£0", None, "Try a wider year range.")
+        return Card(
+            MARKET_LABEL, f"No Digital Marketplace spend {where} in these years", "£0", None, "Try a wider year range."
+        )
     year = latest_complete_year(years, complete) or years["financial_year"][-1]
     rows = {r["financial_year"]: r for r in years.iter_rows(named=True)}
     spend = rows[year]["spend"]

@@ -24,7 +24,7 @@ in_area = {
 }
 # (card, the page that explains it, the link's label), in reading order: two rows of two.
 cards = [
-    (logic.sme_card(db.query("overview_sme_latest")), "views/sme-spend.py", "SME spend by department"),
+    (logic.sme_card(db.query("overview_sme_latest")), "views/sme_spend.py", "SME spend by department"),
     (
         logic.marketplace_card(
             db.query("marketplace_area_years", **in_area), db.query("complete_months"), filters.area.label

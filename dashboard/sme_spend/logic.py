@@ -285,6 +285,18 @@ def trend_alt(trend: pl.DataFrame, label: str, aspiration: float) -> str:
     )
 
 
+def no_trend_message(label: str, fy_from: str, fy_to: str) -> str:
+    return f"{label} has no SME spend figures between {fy_from} and {fy_to}. Widen the year range or pick another one."
+
+
+def measures_caption(measures: pl.DataFrame) -> str:
+    """What the wide table of every published measure holds, and that it opens on request."""
+    return (
+        f"All {measures.width} published columns for {measures.height} rows, including survey response rates. "
+        "The table opens on request (it is wide); the downloads carry every column."
+    )
+
+
 def column_config() -> dict:
     """How the tables show £m and % (labels with units); declarative, no rendering."""
     from streamlit import column_config as cc

@@ -1,4 +1,5 @@
-"""SME spend charts: pure builders (frame in, Altair chart out; no Streamlit), testable with .to_dict().
+"""SME spend charts: pure builders (frame in, Altair chart out; no Streamlit), testable with .to_dict(), and the
+figures the page draws (builder + the table plotted + alt text, for components.chart_block).
 
 Both charts carry the dashed, labelled one-pound-in-three rule, and never rely on colour alone:
 the ranking puts direct spend first (left) and indirect second in every bar with values printed
@@ -13,7 +14,8 @@ import textwrap
 import altair as alt
 import polars as pl
 
-from dashboard.figure import ASPIRATION_COLOUR, PALETTE, PCT_TOOLTIP, SME_COLOURS, titled
+from dashboard.figure import ASPIRATION_COLOUR, PALETTE, PCT_TOOLTIP, SME_COLOURS, Figure, titled
+from dashboard.sme_spend import logic
 
 PCT_AXIS_TITLE = "Spend with SMEs (% of procurement spend)"
 MEASURES = ("Direct", "Indirect")
@@ -41,36 +43,26 @@ def _pct_domain(values: pl.Series, aspiration: float) -> list[float]:
     return [0.0, float(min(100.0, (int(top * 1.15) // 5 + 1) * 5))]
 
 
-def _aspiration_x(value: float) -> tuple[alt.Chart, alt.Chart]:
-    """A vertical dashed rule for horizontal bars, labelled above the plot (clear of the bars)."""
+def _aspiration(value: float, along: str) -> tuple[alt.Chart, alt.Chart]:
+    """The dashed aspiration rule and its label: along 'x', a vertical rule for horizontal bars, labelled above
+    the plot (clear of the bars); along 'y', a horizontal rule for a line chart, labelled at its right end."""
     frame = pl.DataFrame({"aspiration": [value], "label": [f"{value:.0f}% aspiration"]})
     base = alt.Chart(frame)
+    position = alt.X("aspiration:Q") if along == "x" else alt.Y("aspiration:Q")
     rule = base.mark_rule(color=ASPIRATION_COLOUR, strokeDash=[6, 4], size=2).encode(
-        x="aspiration:Q", tooltip=[alt.Tooltip("label:N", title="Target")]
+        position, tooltip=[alt.Tooltip("label:N", title="Target")]
     )
-    text = base.mark_text(
-        align="left", baseline="bottom", dx=4, dy=-2, color=ASPIRATION_COLOUR, fontWeight="bold"
-    ).encode(x="aspiration:Q", y=alt.value(0), text="label:N")
-    return rule, text
-
-
-def _aspiration_y(value: float) -> tuple[alt.Chart, alt.Chart]:
-    """A horizontal dashed rule for a line chart, labelled at the right end just above the line."""
-    frame = pl.DataFrame({"aspiration": [value], "label": [f"{value:.0f}% aspiration"]})
-    base = alt.Chart(frame)
-    rule = base.mark_rule(color=ASPIRATION_COLOUR, strokeDash=[6, 4], size=2).encode(
-        y="aspiration:Q", tooltip=[alt.Tooltip("label:N", title="Target")]
-    )
-    text = base.mark_text(
-        align="right", baseline="bottom", dx=-4, dy=-4, color=ASPIRATION_COLOUR, fontWeight="bold"
-    ).encode(y="aspiration:Q", x=alt.value("width"), text="label:N")
-    return rule, text
+    if along == "x":
+        label = base.mark_text(align="left", baseline="bottom", dx=4, dy=-2, color=ASPIRATION_COLOUR, fontWeight="bold")
+        return rule, label.encode(position, y=alt.value(0), text="label:N")
+    label = base.mark_text(align="right", baseline="bottom", dx=-4, dy=-4, color=ASPIRATION_COLOUR, fontWeight="bold")
+    return rule, label.encode(position, x=alt.value("width"), text="label:N")
 
 
 def ranking_chart(table: pl.DataFrame, title: str, subtitle: str, aspiration: float = 33.0) -> alt.LayerChart:
     """Departments ranked by total SME share, direct and indirect stacked, with the aspiration rule.
 
-    `table` is the ranking table (sme_logic.ranking_table): one row per department, best first.
+    `table` is the ranking table (logic.ranking_table): one row per department, best first.
     """
     order = table["department"].to_list()
     long = table.select(
@@ -128,7 +120,7 @@ def ranking_chart(table: pl.DataFrame, title: str, subtitle: str, aspiration: fl
         )
     )
     # one flat layer: every `+` deep-copies the whole spec, which is most of the build time
-    chart = alt.layer(bars, segment_labels, totals, *_aspiration_x(aspiration)).properties(
+    chart = alt.layer(bars, segment_labels, totals, *_aspiration(aspiration, "x")).properties(
         height=max(120, BAR_STEP * len(order)), autosize=FIT_WIDTH
     )
     chart = titled(chart, _lines(title), subtitle)  # type: ignore[arg-type]  # Vega takes a list of lines
@@ -178,5 +170,33 @@ def trend_chart(table: pl.DataFrame, title: str, subtitle: str, aspiration: floa
     base = alt.Chart(long)
     lines = base.mark_line(strokeWidth=2.5).encode(x=x, y=y, color=colour, strokeDash=dash)
     points = base.mark_point(filled=True, size=70).encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip)
-    chart = alt.layer(lines, points, *_aspiration_y(aspiration)).properties(height=340, autosize=FIT_WIDTH)
+    chart = alt.layer(lines, points, *_aspiration(aspiration, "y")).properties(height=340, autosize=FIT_WIDTH)
     return titled(chart, _lines(title), subtitle)  # type: ignore[arg-type]  # Vega takes a list of lines
+
+
+def ranking_figure(year_rows: pl.DataFrame, year: str) -> Figure:
+    """The year's ranking: one bar per published department (logic.ranking_table), titled with who led."""
+    table = logic.ranking_table(year_rows, year)
+    aspiration = logic.aspiration_of(year_rows)
+    return Figure.of(
+        ranking_chart,
+        table,
+        logic.ranking_title(table, year),
+        logic.ranking_subtitle(year_rows),
+        aspiration,
+        table=table,
+        alt_text=logic.ranking_alt(table, year, aspiration),
+    )
+
+
+def trend_figure(trend: pl.DataFrame, label: str, aspiration: float) -> Figure:
+    """One lineage over the years (logic.trend_table): total, direct and indirect share."""
+    return Figure.of(
+        trend_chart,
+        trend,
+        logic.trend_title(trend, label, aspiration),
+        "Total = direct + indirect.",
+        aspiration,
+        table=trend,
+        alt_text=logic.trend_alt(trend, label, aspiration),
+    )
