@@ -1,8 +1,9 @@
-"""Shared filters (filters.py): links carry only the filters that differ from the defaults."""
+"""Shared filters (filters.py): links carry only the filters that differ from the defaults; unknown link values are
+reported, shortened."""
 
 from __future__ import annotations
 
-from dashboard.filters import link_params, share_url
+from dashboard.filters import link_notice, link_params, share_url
 
 
 def test_link_params_carry_only_non_default_filters() -> None:
@@ -28,3 +29,10 @@ def test_filters_describe_the_area_and_the_years() -> None:
     assert Filters(national, "2015/16", "2016/17", years).describe() == f"{NATIONAL_LABEL}, 2015/16 to 2016/17"
     assert Filters(national, "2016/17", "2016/17", years).describe() == f"{NATIONAL_LABEL}, 2016/17"
     assert Filters(national, "2015/16", "2016/17", years).years_in_range == ["2015/16", "2016/17"]
+
+
+def test_link_notice() -> None:
+    assert link_notice([], ["a"], "x", "a") is None
+    assert link_notice(["a"], ["a"], "x", "a") is None
+    notice = link_notice(["z" * 10_000], ["a"], "the tab", "a")
+    assert notice is not None and len(notice) < 200 and "showing a instead" in notice

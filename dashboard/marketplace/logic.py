@@ -3,7 +3,8 @@
 - The page's own choices (map level, map measure, period) are fixed allowlists: a URL can only pick one of
   them, and the level code that reaches SQL comes from this table, never from the URL text.
 - A click on the pydeck map arrives as a selection dict; `picked_code` reads the area code out of it whichever
-  layer (polygon or centroid point) was clicked.
+  layer (polygon or centroid point) was clicked, and `sync_focus` / `clear_focus` keep the focus picker, the
+  click and the map's own selection in step (on the session state passed in, a plain dict in tests).
 - `resolve_focus` turns the focus choice into the area the charts below the map describe.
 - `headline` states the page's finding in one sentence.
 """
@@ -11,16 +12,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
-from dashboard.filters import (
-    Area,
-    Filters,
-    link_notice,  # noqa: F401 - re-exported for the page
-)
+from dashboard.filters import Area, Filters, link_notice
 from dashboard.format import money, pct, whole, year_span
 
 MAP_LEVELS: dict[str, str] = {
@@ -41,6 +39,11 @@ NEVER_NOTE = (
     "can also be listed because its name in the spend files was not matched: see Data and method."
 )
 TOP_N = 15
+#: Session-state keys: the focus picker (also a query parameter), the map's key generation, the last area
+#: code clicked, and the shared area the map level last followed.
+FOCUS_KEY, GEN_KEY, PICK_KEY, AREA_KEY = "market_focus", "_market_map_gen", "_market_last_pick", "_market_area"
+#: The page's own query parameters (its bound widgets).
+LINK_KEYS = ("map_level", "map_measure", "market_period", "market_view", FOCUS_KEY)
 
 #: A vector-tile URL template ({z}/{x}/{y}, Mapbox Vector Tiles) drawn under the areas as an MVTLayer.
 TILES_ENV = "DASHBOARD_MAP_TILES"
@@ -178,6 +181,36 @@ def picked_code(selection: Mapping | None) -> str | None:
     return None
 
 
+def follow_area(state: MutableMapping[str, Any], area_code: str, link_levels: list[str], level_default: str) -> None:
+    """Put the map level back to the area's default when `reset_map_level` says so, and remember the area."""
+    if reset_map_level(state.get(AREA_KEY), area_code, link_levels):
+        state["map_level"] = level_default
+    state[AREA_KEY] = area_code
+
+
+def map_key(state: MutableMapping[str, Any]) -> str:
+    """The map's widget key; `clear_focus` moves it on, which also clears the map's own selection."""
+    return f"market_map_{state.setdefault(GEN_KEY, 0)}"
+
+
+def sync_focus(state: MutableMapping[str, Any], map_frame: pl.DataFrame, options: list[str]) -> None:
+    """A new click on the map picks its area as the focus; clearing the click returns to the whole area (the
+    first option). A focus that is no longer an option (another area or map level) falls back to it too."""
+    picked = picked_code((state.get(map_key(state)) or {}).get("selection"))
+    if picked != state.get(PICK_KEY):
+        state[PICK_KEY] = picked
+        state[FOCUS_KEY] = name_for_code(map_frame, picked) or options[0]
+    if state.get(FOCUS_KEY, options[0]) not in options:
+        state[FOCUS_KEY] = options[0]
+
+
+def clear_focus(state: MutableMapping[str, Any], options: list[str]) -> None:
+    """Back to the whole area; a new map key also clears the map's own selection (a button's on_click)."""
+    state[FOCUS_KEY] = options[0]
+    state[GEN_KEY] += 1
+    state[PICK_KEY] = None
+
+
 def link_checks(level_default: str) -> list[tuple[str, Iterable[str], str, str]]:
     """(query parameter, allowed values, what it is, fallback) for the page's own bound widgets."""
     return [
@@ -186,6 +219,23 @@ def link_checks(level_default: str) -> list[tuple[str, Iterable[str], str, str]]
         ("market_period", PERIODS, "the period", "Yearly"),
         ("market_view", TABS, "the tab", TABS[0]),
     ]
+
+
+def link_notices(links: Mapping[str, list[str]], level_default: str) -> list[str | None]:
+    """Notices for the page's own link parameters, given their raw URL values (st.query_params.get_all)."""
+    return [
+        link_notice(links.get(key, []), list(valid), what, fallback)
+        for key, valid, what, fallback in link_checks(level_default)
+    ]
+
+
+def focus_notice(links: Mapping[str, list[str]], options: list[str]) -> str | None:
+    """A notice when a link's focus is not one of the areas on the map."""
+    return link_notice(links.get(FOCUS_KEY, []), options, "the focus", options[0])
+
+
+def total_spend(frame: pl.DataFrame) -> float:
+    return float(frame["spend"].sum()) if frame.height else 0.0
 
 
 def empty_message(area: Area, span_text: str) -> str:
@@ -209,8 +259,7 @@ def sme_share(frame: pl.DataFrame) -> float | None:
 def headline(area: Area, years: pl.DataFrame, span_text: str) -> str:
     """'Greater Manchester buyers spent £3.2m through the Digital Marketplace in 2019/20 to 2025/26, 41% with SMEs'."""
     subject = "Public-sector buyers" if area.level == "national" else f"{area.name} buyers"
-    total = years["spend"].sum() if years.height else 0.0
-    text = f"{subject} spent {money(total)} through the Digital Marketplace in {span_text}"
+    text = f"{subject} spent {money(total_spend(years))} through the Digital Marketplace in {span_text}"
     share = sme_share(years)
     return text if share is None else f"{text}, {share:.0f}% with SMEs"
 

@@ -18,7 +18,7 @@ import pydeck as pdk
 
 from dashboard.figure import FAMILY_COLOURS, GBP_LABELS, GBP_TOOLTIP, PALETTE, Figure, aspiration_rule, titled
 from dashboard.format import money, ordinal, pct
-from dashboard.marketplace_logic import Basemap, Measure
+from dashboard.marketplace.logic import Basemap, Measure
 
 RAMP = ["#DEEBF7", "#9ECAE1", "#4292C6", "#2171B5", "#08306B"]  # light to dark blue, 5 classes
 NO_FIGURE = "#BDBDBD"
@@ -274,6 +274,41 @@ def map_legend(legend: pl.DataFrame, measure: Measure) -> alt.Chart:
 def legend_alt(legend: pl.DataFrame, measure: Measure) -> str:
     bands = "; ".join(f"{r['label']}: {r['n_areas']} areas" for r in legend.iter_rows(named=True))
     return f"Map key for {measure.label.lower()}, lightest to darkest blue: {bands}."
+
+
+@dataclass(frozen=True)
+class MapView:
+    """What the page shows for the map: its finding, the deck and its alt text, the key, and its numbers."""
+
+    title: str
+    deck: pdk.Deck
+    alt: str
+    legend: Figure  # pydeck has no legend: an Altair key, with the legend rows and their alt text
+    table: pl.DataFrame
+    caption: str
+
+
+def map_view(
+    areas: pl.DataFrame,
+    measure: Measure,
+    level_label: str,
+    span: str,
+    *,
+    highlight_code: str | None = None,
+    basemap: Basemap | None = None,
+) -> MapView:
+    """The areas shaded by fifths of `measure`, with everything drawn around the map."""
+    shaded = classify(areas, measure)
+    return MapView(
+        title=map_title(shaded, measure, level_label, span),
+        deck=map_deck(shaded, highlight_code=highlight_code, basemap=basemap),
+        alt=map_alt(shaded, measure, level_label, span),
+        legend=Figure.of(
+            map_legend, shaded.legend, measure, table=shaded.legend, alt_text=legend_alt(shaded.legend, measure)
+        ),
+        table=map_table(shaded, measure),
+        caption=measure.help + " Bands are fifths of the areas with a figure.",
+    )
 
 
 # --------------------------------------------------------------------------------------------
