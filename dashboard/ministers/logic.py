@@ -12,6 +12,16 @@ from dashboard.format import long_date
 from pipelines.digital import KEYWORD_RULES, RULE_GOVUK, RULE_NONE, RULE_OVERRIDE, RULE_TITLE
 
 AS_OF_KEY = "as_of"
+SOURCE = (
+    "Institute for Government Ministers Database; GOV.UK ministerial roles; data/reference/digital_responsibilities.csv"
+)
+EMPTY_MESSAGE = (
+    "No ministerial appointments are loaded, so there is nobody to show. Put the Institute for Government "
+    "Ministers Database files in data/raw/ifg-ministers-database/ (and GOV.UK role pages in "
+    "data/raw/govuk-ministers/) and rebuild the warehouse."
+)
+NOBODY_IN_PERIOD = "Nobody held a digital post in this period. Widen the financial years in the sidebar."
+TURNOVER_NOTE = "**Turnover by department** (average tenure is each appointment's full length; ongoing ones to today)"
 NONE_STATUS = "✗ None: no minister holds a digital post"
 
 #: IfG rank codes in words (IfG's rank_equivalence).
@@ -132,6 +142,22 @@ def department_summary(rows: pl.DataFrame) -> pl.DataFrame:
     return summary.sort(["digital_ministers", "department"], descending=[False, False]).select(
         "department", "status", "digital_ministers", "ministers", "who"
     )
+
+
+def nobody_on(as_of: dt.date) -> str:
+    """The empty state when no minister was in post on the date asked for."""
+    return f"No minister was in post on {long_date(as_of)} in the data loaded. Try a later date."
+
+
+def departments_without(summary: pl.DataFrame) -> list[str]:
+    """The departments of `department_summary` with no minister in a digital post, in its order."""
+    return summary.filter(pl.col("digital_ministers") == 0)["department"].to_list()
+
+
+def without_notice(summary: pl.DataFrame) -> str | None:
+    """The warning naming the departments with no minister holding digital responsibility (None when none)."""
+    without = departments_without(summary)
+    return "**✗ No minister holding digital responsibility:** " + "; ".join(without) if without else None
 
 
 def headline(summary: pl.DataFrame, as_of: dt.date) -> str:

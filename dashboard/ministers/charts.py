@@ -1,4 +1,5 @@
-"""Charts for the ministers page: pure functions of frames (no Streamlit), testable with .to_dict().
+"""Charts for the ministers page: pure functions of frames (no Streamlit), testable with .to_dict(), and the
+figures the page draws (builder + the table plotted + alt text, for components.chart_block).
 
 Neither chart relies on colour alone: departments with no digital minister are labelled in words on the
 coverage chart, and every timeline bar carries the person, post and rank in its tooltip and the table.
@@ -11,7 +12,9 @@ import datetime as dt
 import altair as alt
 import polars as pl
 
-from dashboard.figure import ASPIRATION_COLOUR, PALETTE, titled
+from dashboard.figure import ASPIRATION_COLOUR, PALETTE, Figure, titled
+from dashboard.format import long_date
+from dashboard.ministers import logic
 
 ROW_PX = 24
 #: Vertical space Streamlit's "fit" autosizing takes from `height` for the title, subtitle and x axis.
@@ -22,7 +25,7 @@ NONE_LABEL = "✗ none"
 def coverage_chart(summary: pl.DataFrame, title: str, subtitle: str | list[str] | None = None) -> alt.LayerChart:
     """Ministers in digital posts per department (bars), with 'none' written where there are none.
 
-    `summary` is `ministers_logic.department_summary`: department, status, digital_ministers, ministers, who.
+    `summary` is `logic.department_summary`: department, status, digital_ministers, ministers, who.
     """
     none = pl.col("digital_ministers") == 0
     frame = summary.sort(["digital_ministers", "department"], descending=[True, False]).with_columns(
@@ -63,7 +66,7 @@ def timeline_chart(
 ) -> alt.LayerChart:
     """Gantt-like bars: one per appointment to a digital post, per department, side by side when they overlap.
 
-    `appointments` is `ministers_logic.with_lanes(...)`: department, lane, shown_from, shown_to, person_name,
+    `appointments` is `logic.with_lanes(...)`: department, lane, shown_from, shown_to, person_name,
     post_name, rank, start_date, end_label, tenure_days, digital_rule.
     """
     ranks = [r for r in appointments.sort("rank_value")["rank"].unique(maintain_order=True).to_list() if r]
@@ -108,3 +111,35 @@ def timeline_chart(
         chart = bars + rule + text
     height = n_departments * max(ROW_PX + 8, 14 * lanes) + CHROME_PX
     return titled(chart.properties(height=height), title, subtitle)
+
+
+def coverage_figure(summary: pl.DataFrame, as_of: dt.date) -> Figure:
+    """Digital ministers per department on `as_of` (logic.department_summary), the table being the summary."""
+    without = logic.departments_without(summary)
+    return Figure.of(
+        coverage_chart,
+        summary,
+        *logic.coverage_titles(summary),
+        table=summary,
+        alt_text=f"Bar chart of the number of ministers holding a digital post in each of {summary.height} departments "
+        f"on {long_date(as_of)}; {len(without)} departments, labelled 'none', have no such minister.",
+    )
+
+
+def timeline_figure(
+    lanes: pl.DataFrame, turnover: pl.DataFrame, date_from: dt.date, date_to: dt.date, as_of: dt.date
+) -> Figure:
+    """Every appointment to a digital post in the period (logic.with_lanes), titled with where turnover was highest."""
+    title, subtitle = logic.timeline_titles(turnover, lanes, date_from, date_to)
+    return Figure.of(
+        timeline_chart,
+        lanes,
+        title,
+        date_from,
+        date_to,
+        as_of,
+        subtitle,
+        table=logic.timeline_table(lanes),
+        alt_text=f"Timeline of {lanes.height} appointments to digital posts in {turnover.height} departments from "
+        f"{long_date(date_from)} to {long_date(date_to)}, one bar per appointment, coloured by rank.",
+    )
