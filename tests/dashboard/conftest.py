@@ -23,7 +23,7 @@ PAGES = {
     "sme_spend": ("views/sme_spend.py", "sme-spend"),
     "marketplace": ("views/marketplace.py", "marketplace"),
     "ministers": ("views/ministers.py", "ministers"),
-    "contracts": ("views/contracts.py", "contracts"),
+    "notices": ("views/notices.py", "contracts"),
     "data": ("views/data.py", "data"),
 }
 #: Each page's st.title, to check that run_page opened the page it was asked for.
@@ -32,7 +32,7 @@ TITLES = {
     "sme_spend": "SME spend by department",
     "marketplace": "Digital Marketplace uptake",
     "ministers": "Ministers and digital responsibility",
-    "contracts": "Contracts Finder",
+    "notices": "Contracts Finder",
     "data": "Data and method",
 }
 

@@ -1,5 +1,6 @@
-"""The Contracts Finder page's rules as pure functions: the horizon and its link check, date arithmetic,
-frame shaping for the charts and the headline. Kept out of the page so they can be tested on small frames."""
+"""The Contracts Finder notices page's rules as pure functions: the horizon and its link check, date arithmetic,
+frame shaping for the charts, the headline and the page's sentences. Kept out of the page so they can be tested on
+small frames."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import polars as pl
 
 from dashboard.filters import echo
 
+SOURCE = "Contracts Finder (Cabinet Office): OCDS releases and notice search"
 HORIZON_KEY = "horizon"
 HORIZONS = (6, 12, 24)
 DEFAULT_HORIZON = 12
@@ -171,6 +173,27 @@ def expiring_table(expiring: pl.DataFrame) -> pl.DataFrame:
         pl.col("notice_id").alias("Notice id"),
         safe_link().alias("Notice link"),
     )
+
+
+def empty_message(area_label: str, span: str) -> str:
+    """Neither notices in the years nor contracts ending soon: say where to look, or what to load."""
+    return (
+        f"No Contracts Finder notices were published by buyers in {area_label} {span}, and none of "
+        "their contracts end soon. Choose another area or wider years in the sidebar; if no area shows any, "
+        "put Contracts Finder files in data/raw/contracts-finder/ and rebuild the warehouse."
+    )
+
+
+def expiring_column_config() -> dict:
+    """How the pipeline table shows dates, £ and the notice link; declarative, no rendering."""
+    from streamlit import column_config as cc
+
+    return {
+        "Contract ends": cc.DateColumn(format="D MMM YYYY"),
+        "Contract starts": cc.DateColumn(format="D MMM YYYY"),
+        "Value (£)": cc.NumberColumn(format="£%,.0f"),
+        "Notice link": cc.LinkColumn(display_text="Open notice"),
+    }
 
 
 def headline(total: dict, n_expiring: int, horizon: int, span: str) -> str:
