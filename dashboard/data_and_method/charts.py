@@ -1,6 +1,7 @@
 """Charts for the Data and method page: how much of the marketplace's buyers and spend we could place.
 
-Pure builders (no st.* calls): frames in, Altair charts and sentences out, testable with .to_dict().
+Pure builders (no st.* calls): frames in, Altair charts and sentences out, testable with .to_dict(); and the figure
+the page draws (builder + the table plotted + alt text, for components.chart_block).
 """
 
 from __future__ import annotations
@@ -8,8 +9,8 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from dashboard.data_logic import ALL_SECTORS
-from dashboard.figure import PALETTE, titled
+from dashboard.data_and_method.logic import ALL_SECTORS
+from dashboard.figure import PALETTE, Figure, titled
 from dashboard.format import money, share_text
 
 #: Bars stop at 100%; the extra room on the scale is for the value labels beside them.
@@ -128,3 +129,9 @@ def match_rate_chart(rates: pl.DataFrame) -> alt.TopLevelMixin:
         match_rate_title(rates),
         "Distinct buyer names as published in Digital Marketplace spend files, by the sector most often stated.",
     )
+
+
+def match_rate_figure(rates: pl.DataFrame) -> Figure:
+    """The match-rate chart with the sector rows it plots (without the drawn labels) as its table."""
+    plotted = plotted_rates(rates).drop("names_label", "spend_label")
+    return Figure.of(match_rate_chart, rates, table=plotted, alt_text=match_rate_alt_text(rates))

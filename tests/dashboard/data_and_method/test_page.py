@@ -1,4 +1,4 @@
-"""Data and method page: build record, rejects, buyer matching, definitions and the accessibility statement.
+"""Data and method page (/data): build record, rejects, buyer matching, definitions and the accessibility statement.
 
 Page figures and download bytes are compared with independent reads of the same warehouse; the alias
 template is fed to the build's own alias reader; the skipped-file warning is checked on a warehouse built
@@ -7,7 +7,6 @@ with an unreadable, an empty, a duplicate and an ignored file.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 import shutil
@@ -17,9 +16,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from dashboard import data_logic as logic
-from dashboard.charts import data_and_method as charts
-from dashboard.filters import link_notice
+from dashboard.data_and_method import logic
 from dashboard.format import share_text
 from pipelines.buyers import read_aliases
 from tests.dashboard.conftest import HOSTILE_VALUES, download, independent, read_csv_download, run_page, texts
@@ -33,9 +30,6 @@ def section(name: str, **extra: object) -> dict:
 
 def headline_text(at) -> str:
     return at.subheader[0].value
-
-
-# --------------------------------------------------------------------------------------- page runs
 
 
 def test_headline_matches_independent_query(wh: Path) -> None:
@@ -267,173 +261,3 @@ def test_warning_panel_names_skipped_and_unreadable_files(skipped_warehouse: Pat
     got = read_csv_download(download(at, "data_files_csv"))
     unreadable = got.filter(pl.col("status") == "unreadable")
     assert unreadable["message"][0], "the download carries the reason"
-
-
-# --------------------------------------------------------------------------------------- chart builders
-
-RATES = pl.DataFrame(
-    {
-        "sector": ["Local Government", "Health", "Police", "All sectors"],
-        "n_names": [100, 20, 10, 130],
-        "n_resolved": [99, 2, 0, 101],
-        "n_alias": [1, 0, 0, 1],
-        "n_exact": [90, 2, 0, 92],
-        "n_fuzzy": [8, 0, 0, 8],
-        "names_resolved_pct": [99.0, 10.0, 0.0, 77.7],
-        "spend": [1_000_000.0, 16_000_000.0, 500_000.0, 17_500_000.0],
-        "spend_resolved": [999_000.0, 3_200_000.0, 0.0, 4_199_000.0],
-        "spend_unresolved": [1_000.0, 12_800_000.0, 500_000.0, 13_301_000.0],
-        "spend_resolved_pct": [99.9, 20.0, 0.0, 24.0],
-    }
-)
-
-
-def _formats(node: object) -> list[str]:
-    if isinstance(node, dict):
-        own = [node["format"]] if isinstance(node.get("format"), str) else []
-        return own + [f for v in node.values() for f in _formats(v)]
-    if isinstance(node, list):
-        return [f for v in node for f in _formats(v)]
-    return []
-
-
-def test_match_rate_chart_titles_axes_and_labels() -> None:
-    spec = charts.match_rate_chart(RATES).to_dict()
-    title = spec["title"]
-    assert title["text"] == (
-        "24% of Digital Marketplace spend is by buyers matched to an organisation; "
-        "Health has the most unmatched (£12.8m)"
-    )
-    dumped = json.dumps(spec)
-    assert "Matched to an organisation (%)" in dumped
-    assert "Buyer sector (as published)" in dumped
-    assert "All sectors" not in json.dumps(spec["datasets"]), "the total is in the title, not a bar"
-    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["bar", "text"], "every bar carries a text label"
-    # d3-format has no '£' (the browser rejects '£,.0f' and draws nothing): units go in titles instead.
-    assert all("£" not in f for f in _formats(spec))
-    ordered = charts.plotted_rates(RATES)
-    assert ordered["sector"].to_list() == ["Health", "Local Government", "Police"], "largest spend first"
-    labels = charts.long_rates(RATES).filter(pl.col("sector") == "Health")["label"].to_list()
-    assert labels == ["10% (2 of 20) names", "20% of spend"], "the pair is told apart in words, not by colour"
-
-
-def test_match_rate_alt_text_names_every_sector() -> None:
-    text = charts.match_rate_alt_text(RATES)
-    assert "Health: 10% (2 of 20) names, 20% of spend" in text
-    assert "Police" in text and "Local Government" in text
-
-
-def test_match_rate_title_when_everything_matched_and_when_empty() -> None:
-    full = RATES.with_columns(pl.col("spend").alias("spend_resolved"), pl.lit(100.0).alias("spend_resolved_pct"))
-    assert charts.match_rate_title(full) == "100% of Digital Marketplace spend is by buyers matched to an organisation"
-    assert charts.match_rate_title(RATES.clear()) == "No Digital Marketplace buyers to match"
-    nulls = RATES.with_columns(pl.lit(None, dtype=pl.Float64).alias("spend_resolved_pct"))
-    assert charts.plotted_rates(nulls)["spend_label"].to_list() == ["n/a"] * 3
-
-
-# --------------------------------------------------------------------------------------- page logic
-
-FILES = pl.DataFrame(
-    {
-        "file_name": ["a.csv", "b.csv", "c.csv", "d.pdf"],
-        "rel_path": ["x/a.csv", "x/b.csv", "x/c.csv", "x/d.pdf"],
-        "status": ["loaded", "loaded", "unreadable", "ignored"],
-        "message": [None, None, "header not recognised", "not a data file type"],
-        "dataset": ["s", "s", None, None],
-        "format": ["f", "f", None, None],
-        "format_description": ["F", "F", None, None],
-        "publisher": ["Cabinet Office", "Cabinet Office", None, None],
-        "licence": ["OGL v3.0", "OGL v3.0", None, None],
-        "sha256": ["a" * 64, "b" * 64, "c" * 64, None],
-        "size_bytes": [10, 20, 30, 40],
-        "rows_read": [10, 5, 0, 0],
-        "rows_loaded": [9, 5, 0, 0],
-        "rows_rejected": [1, 0, 0, 0],
-        "encoding": ["utf-8", "windows-1252", None, None],
-        "notes": [None, None, None, None],
-        "period": ["2019/20", "2020/21", None, None],
-    }
-)
-BUILD = {"built_at": dt.datetime(2026, 11, 25, 14, 2), "code_version": "abc", "raw_dir": "/raw", "build_seconds": 6.0}
-
-
-def test_headline_sentence() -> None:
-    text = logic.headline(BUILD, FILES, RATES)
-    assert (
-        text == "Built 25 Nov 2026 14:02 UTC from 2 of 4 files: 14 rows loaded, 1 rejected, 24% of buyer spend resolved"
-    )
-    clean = FILES.filter(pl.col("status") == "loaded").with_columns(pl.lit(0).alias("rows_rejected"))
-    assert logic.headline(BUILD, clean, RATES.clear()).endswith(
-        "from 2 files: 14 rows loaded, none rejected, no marketplace buyers to resolve"
-    )
-
-
-def test_skipped_warning_lists_unreadable_first() -> None:
-    text = logic.skipped_warning(FILES)
-    assert text is not None
-    assert text.index("`x/c.csv` (unreadable): header not recognised") < text.index("`x/d.pdf` (ignored)")
-    assert "**2 files were not loaded**" in text
-    assert logic.skipped_warning(FILES.filter(pl.col("status") == "loaded")) is None
-
-
-def test_reconciliation_flags_a_file_that_does_not_add_up() -> None:
-    assert logic.reconciliation(FILES).ok
-    broken = FILES.with_columns(
-        pl.when(pl.col("file_name") == "b.csv").then(7).otherwise(pl.col("rows_read")).alias("rows_read")
-    )
-    check = logic.reconciliation(broken)
-    assert not check.ok and check.broken == ("x/b.csv",)
-    assert "1 file(s) do not reconcile (x/b.csv)" in check.sentence()
-    assert logic.files_for_download(broken).filter(pl.col("rel_path") == "x/b.csv")["reconciles"][0] == "NO"
-
-
-def test_files_on_screen_shorten_the_hash_and_downloads_keep_it() -> None:
-    assert logic.files_for_screen(FILES)["sha256"].to_list()[:3] == ["a" * 12, "b" * 12, "c" * 12]
-    assert logic.files_for_download(FILES)["sha256"][0] == "a" * 64
-
-
-def test_source_summary_groups_by_publisher() -> None:
-    summary = logic.source_summary(FILES)
-    assert summary["publisher"].to_list() == ["Cabinet Office", "(not recognised)"]
-    row = summary.row(0, named=True)
-    assert (row["n_files"], row["rows_loaded"], row["files"]) == (2, 14, "a.csv, b.csv")
-
-
-def test_alias_template_is_formula_safe_and_readable_by_the_build(tmp_path: Path) -> None:
-    unresolved = pl.DataFrame(
-        {
-            "buyer_name": ['=HYPERLINK("http://x","y")', "Jisc", "Only In Notices"],
-            "normalized_name": ["x", "jisc", "only in notices"],
-            "sector": ["Health", "Education", None],
-            "n_rows": [2, 148, 0],
-            "spend": [-10.0, 3_435_700.0, 0.0],
-            "n_notices": [0, 0, 3],
-        }
-    )
-    template = logic.alias_template(unresolved, dt.datetime(2026, 11, 25))
-    assert template.columns == list(logic.ALIAS_COLUMNS)
-    assert template["note"].to_list() == [
-        "Health; 2 spend rows; -£10 spend; unresolved in build 2026-11-25",
-        "Education; 148 spend rows; £3.4m spend; unresolved in build 2026-11-25",
-        "sector not stated; 3 Contracts Finder notices; unresolved in build 2026-11-25",
-    ]
-    data = logic.alias_template_csv(template, {"source": "dim_buyer", "filters": "whole warehouse, built x"})
-    text = data[3:].decode("utf-8")
-    assert text.splitlines()[0] == "buyer_name,organisation_code,note"
-    assert "'=HYPERLINK" in text, "a formula-like name is neutralised"
-    assert text.rstrip().splitlines()[-1] == "# filters: whole warehouse; built x"
-    path = tmp_path / "buyer_aliases.csv"
-    path.write_bytes(data.replace(b"\nJisc,,", b"\nJisc,jisc,", 1))
-    assert read_aliases(path).select("buyer_name", "organisation_code").rows() == [("Jisc", "jisc")]
-
-
-def test_unknown_link_value_notice() -> None:
-    assert link_notice(["Sources"], logic.SECTIONS, "section", "Sources") is None
-    assert link_notice([], logic.SECTIONS, "section", "Sources") is None
-    notice = link_notice(["x" * 10_000], logic.SECTIONS, "section", "Sources")
-    assert notice is not None and len(notice) < 200 and "showing Sources instead" in notice
-
-
-def test_content_sections_exist() -> None:
-    assert "fewer than 250 staff" in logic.content("definitions")
-    assert "WCAG 2.2" in logic.content("accessibility")

@@ -15,9 +15,14 @@ import polars as pl
 import streamlit as st
 
 from dashboard.export import formula_safe
+from dashboard.filters import link_notice
 from dashboard.format import money, share_text
 
-CONTENT_DIR = Path(__file__).resolve().parent / "content"
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"  # dashboard/content
+
+EMPTY_MESSAGE = (
+    "This warehouse has no build record, so there is nothing to describe. Rebuild it with `python -m pipelines build`."
+)
 
 #: Tabs of the page, bound to `?section=`; the first is the default.
 SECTIONS = ("Sources", "Rejected rows", "Buyer matching", "Definitions", "Accessibility")
@@ -78,6 +83,22 @@ def build_caption(build: Mapping) -> str:
         f"(Polars {build.get('polars_version', '?')}, DuckDB {build.get('duckdb_version', '?')}). "
         "This page describes the whole warehouse: the area and year filters do not apply here."
     )
+
+
+def section_notice(values: list[str]) -> str | None:
+    """A notice when a link's `section` is not one of the tabs."""
+    return link_notice(values, list(SECTIONS), "the section", SECTIONS[0])
+
+
+def rejected_total(summary: pl.DataFrame) -> int:
+    """Rows rejected in the build (the data_rejects_summary query: one row per file and reason)."""
+    return int(summary["n_rows"].sum())
+
+
+def unresolved_heading(unresolved: pl.DataFrame) -> str:
+    """'12 buyer names could not be matched (£1.2m of spend)'."""
+    spend = money(float(unresolved["spend"].sum()))
+    return f"{unresolved.height:,} buyer names could not be matched ({spend} of spend)"
 
 
 def skipped_files(files: pl.DataFrame) -> pl.DataFrame:
