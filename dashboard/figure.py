@@ -15,6 +15,7 @@ from typing import TypeVar
 
 import altair as alt
 import polars as pl
+from altair import TopLevelMixin
 
 #: Government Analysis Function categorical palette (colour-blind safe), in its recommended order.
 PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
@@ -71,7 +72,7 @@ class Figure:
     can fetch its Vega-Lite spec from the cross-session cache instead of building it on every run.
     """
 
-    build: Callable[..., alt.TopLevelMixin]
+    build: Callable[..., TopLevelMixin]  # (the field `alt` below hides the altair module in this class)
     args: tuple[object, ...]
     kwargs: Mapping[str, object]
     table: pl.DataFrame
@@ -80,7 +81,7 @@ class Figure:
     @classmethod
     def of(
         cls,
-        build: Callable[..., alt.TopLevelMixin],
+        build: Callable[..., TopLevelMixin],
         /,
         *args: object,
         table: pl.DataFrame,
@@ -91,6 +92,6 @@ class Figure:
         return cls(build, args, kwargs, table, alt_text)
 
     @property
-    def chart(self) -> alt.TopLevelMixin:
+    def chart(self) -> TopLevelMixin:
         """The Altair chart itself (what tests inspect with `.to_dict()`)."""
         return self.build(*self.args, **self.kwargs)

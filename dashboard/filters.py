@@ -8,6 +8,7 @@ a link asks for something we do not know we say so on the page and fall back to 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -73,7 +74,7 @@ def echo(value: str) -> str:
     return repr(shown)
 
 
-def link_notice(values: list[str], valid: set[str] | list[str], what: str, fallback: str) -> str | None:
+def link_notice(values: list[str], valid: Iterable[str], what: str, fallback: str) -> str | None:
     """A notice when a link's values are not ones we know (pure: pass st.query_params.get_all(key))."""
     allowed = set(valid)
     bad = [v for v in values if v not in allowed]

@@ -19,6 +19,7 @@ import pydeck as pdk
 from dashboard.figure import FAMILY_COLOURS, GBP_LABELS, GBP_TOOLTIP, PALETTE, Figure, aspiration_rule, titled
 from dashboard.format import money, ordinal, pct
 from dashboard.marketplace.logic import Basemap, Measure
+from dashboard.scalars import day, number
 
 RAMP = ["#DEEBF7", "#9ECAE1", "#4292C6", "#2171B5", "#08306B"]  # light to dark blue, 5 classes
 NO_FIGURE = "#BDBDBD"
@@ -69,7 +70,7 @@ def classify(frame: pl.DataFrame, measure: Measure) -> Classified:
     for band in used:
         in_band = out.filter(pl.col("band") == band)[column]
         colour = RAMP[round(band * (len(RAMP) - 1) / (k - 1))] if k > 1 else RAMP[2]
-        lo, hi = in_band.min(), in_band.max()
+        lo, hi = number(in_band.min()), number(in_band.max())
         low, high = measure.format(lo), measure.format(hi)
         label = low if low == high else f"{low} to {high}"
         rows.append({"band": band, "label": label, "colour": colour, "n_areas": in_band.len()})
@@ -98,8 +99,8 @@ def view_for(frame: pl.DataFrame, height_px: int = 480) -> dict[str, float]:
     points = frame.drop_nulls(["longitude", "latitude"])
     if not points.height:
         return {"longitude": -1.5, "latitude": 53.0, "zoom": 5.0}
-    lon_min, lon_max = points["longitude"].min(), points["longitude"].max()
-    lat_min, lat_max = points["latitude"].min(), points["latitude"].max()
+    lon_min, lon_max = number(points["longitude"].min()), number(points["longitude"].max())
+    lat_min, lat_max = number(points["latitude"].min()), number(points["latitude"].max())
     lat = (lat_min + lat_max) / 2
     extent = max((lat_max - lat_min) / math.cos(math.radians(lat)), (lon_max - lon_min) * 0.6) * 1.3 + 0.05
     zoom = math.log2(height_px * 360 / (extent * 512))
@@ -321,7 +322,7 @@ def family_frame(frame: pl.DataFrame, period: str) -> pl.DataFrame:
     lines do not join across months with no spend as if spend had carried on."""
     if period != "month" or not frame.height:
         return frame
-    months = pl.date_range(frame["period_start"].min(), frame["period_start"].max(), "1mo", eager=True)
+    months = pl.date_range(day(frame["period_start"].min()), day(frame["period_start"].max()), "1mo", eager=True)
     grid = pl.DataFrame({"period_start": months}).join(frame.select("framework_family").unique(), how="cross")
     zero = {c: 0 for c in ("spend", "sme_spend", "n_transactions")}
     return (
@@ -334,8 +335,8 @@ def family_frame(frame: pl.DataFrame, period: str) -> pl.DataFrame:
 
 
 def family_title(frame: pl.DataFrame, place: str, span: str) -> str:
-    total = frame["spend"].sum()
-    gcloud = frame.filter(pl.col("framework_family") == "G-Cloud")["spend"].sum()
+    total = float(frame["spend"].sum())
+    gcloud = float(frame.filter(pl.col("framework_family") == "G-Cloud")["spend"].sum())
     if total <= 0:
         return f"Marketplace spend in {place}, {span}"
     return f"G-Cloud was {100 * gcloud / total:.0f}% of the {money(total)} spent in {place}, {span}"
@@ -413,7 +414,7 @@ def sme_title(frame: pl.DataFrame, place: str) -> str:
 
 
 def sme_chart(frame: pl.DataFrame, *, place: str) -> alt.TopLevelMixin:
-    excluded = frame["unknown_size_spend"].sum()
+    excluded = float(frame["unknown_size_spend"].sum())
     line = (
         alt.Chart(frame)
         .mark_line(point=alt.OverlayMarkDef(size=70, filled=True), color=PALETTE[0])
@@ -609,7 +610,7 @@ def per_head_title(frame: pl.DataFrame, span: str) -> str:
 
 def per_head_chart(frame: pl.DataFrame, *, span: str) -> alt.TopLevelMixin:
     """Bars; the selected authority differs by colour, a thick dashed outline and '(selected)' in its label."""
-    overall = 1000 * frame["spend"].sum() / frame["population"].sum() if frame.height else 0.0
+    overall = 1000 * float(frame["spend"].sum()) / float(frame["population"].sum()) if frame.height else 0.0
     data = frame.with_columns(
         (
             pl.col("spend_per_1000").map_elements(money, return_dtype=pl.String)

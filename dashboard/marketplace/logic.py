@@ -42,6 +42,8 @@ TOP_N = 15
 #: Session-state keys: the focus picker (also a query parameter), the map's key generation, the last area
 #: code clicked, and the shared area the map level last followed.
 FOCUS_KEY, GEN_KEY, PICK_KEY, AREA_KEY = "market_focus", "_market_map_gen", "_market_last_pick", "_market_area"
+#: st.session_state (its keys may be str or int), or a plain dict in tests.
+State = MutableMapping[Any, Any]
 #: The page's own query parameters (its bound widgets).
 LINK_KEYS = ("map_level", "map_measure", "market_period", "market_view", FOCUS_KEY)
 
@@ -181,19 +183,19 @@ def picked_code(selection: Mapping | None) -> str | None:
     return None
 
 
-def follow_area(state: MutableMapping[str, Any], area_code: str, link_levels: list[str], level_default: str) -> None:
+def follow_area(state: State, area_code: str, link_levels: list[str], level_default: str) -> None:
     """Put the map level back to the area's default when `reset_map_level` says so, and remember the area."""
     if reset_map_level(state.get(AREA_KEY), area_code, link_levels):
         state["map_level"] = level_default
     state[AREA_KEY] = area_code
 
 
-def map_key(state: MutableMapping[str, Any]) -> str:
+def map_key(state: State) -> str:
     """The map's widget key; `clear_focus` moves it on, which also clears the map's own selection."""
     return f"market_map_{state.setdefault(GEN_KEY, 0)}"
 
 
-def sync_focus(state: MutableMapping[str, Any], map_frame: pl.DataFrame, options: list[str]) -> None:
+def sync_focus(state: State, map_frame: pl.DataFrame, options: list[str]) -> None:
     """A new click on the map picks its area as the focus; clearing the click returns to the whole area (the
     first option). A focus that is no longer an option (another area or map level) falls back to it too."""
     picked = picked_code((state.get(map_key(state)) or {}).get("selection"))
@@ -204,7 +206,7 @@ def sync_focus(state: MutableMapping[str, Any], map_frame: pl.DataFrame, options
         state[FOCUS_KEY] = options[0]
 
 
-def clear_focus(state: MutableMapping[str, Any], options: list[str]) -> None:
+def clear_focus(state: State, options: list[str]) -> None:
     """Back to the whole area; a new map key also clears the map's own selection (a button's on_click)."""
     state[FOCUS_KEY] = options[0]
     state[GEN_KEY] += 1
@@ -224,7 +226,7 @@ def link_checks(level_default: str) -> list[tuple[str, Iterable[str], str, str]]
 def link_notices(links: Mapping[str, list[str]], level_default: str) -> list[str | None]:
     """Notices for the page's own link parameters, given their raw URL values (st.query_params.get_all)."""
     return [
-        link_notice(links.get(key, []), list(valid), what, fallback)
+        link_notice(links.get(key, []), valid, what, fallback)
         for key, valid, what, fallback in link_checks(level_default)
     ]
 
@@ -250,7 +252,7 @@ def sme_share(frame: pl.DataFrame) -> float | None:
     """SME spend as % of spend whose supplier size is published (None when credit notes make it meaningless)."""
     if not frame.height:
         return None
-    sme, large = frame["sme_spend"].sum(), frame["large_spend"].sum()
+    sme, large = float(frame["sme_spend"].sum()), float(frame["large_spend"].sum())
     if sme < 0 or large < 0 or sme + large <= 0:
         return None
     return 100 * sme / (sme + large)

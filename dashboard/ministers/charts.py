@@ -15,6 +15,7 @@ import polars as pl
 from dashboard.figure import ASPIRATION_COLOUR, PALETTE, Figure, titled
 from dashboard.format import long_date
 from dashboard.ministers import logic
+from dashboard.scalars import number
 
 ROW_PX = 24
 #: Vertical space Streamlit's "fit" autosizing takes from `height` for the title, subtitle and x axis.
@@ -63,14 +64,14 @@ def timeline_chart(
     date_to: dt.date,
     as_of: dt.date | None = None,
     subtitle: str | list[str] | None = None,
-) -> alt.LayerChart:
+) -> alt.TopLevelMixin:
     """Gantt-like bars: one per appointment to a digital post, per department, side by side when they overlap.
 
     `appointments` is `logic.with_lanes(...)`: department, lane, shown_from, shown_to, person_name,
     post_name, rank, start_date, end_label, tenure_days, digital_rule.
     """
     ranks = [r for r in appointments.sort("rank_value")["rank"].unique(maintain_order=True).to_list() if r]
-    lanes = max(int(appointments["lane"].max() or 0) + 1, 1) if appointments.height else 1
+    lanes = max(int(number(appointments["lane"].max() or 0)) + 1, 1) if appointments.height else 1
     n_departments = max(appointments["department"].n_unique(), 1)
     domain = [date_from.isoformat(), date_to.isoformat()]
     bars = (

@@ -59,7 +59,9 @@ def _aspiration(value: float, along: str) -> tuple[alt.Chart, alt.Chart]:
     return rule, label.encode(position, x=alt.value("width"), text="label:N")
 
 
-def ranking_chart(table: pl.DataFrame, title: str, subtitle: str, aspiration: float = 33.0) -> alt.LayerChart:
+def ranking_chart(
+    table: pl.DataFrame, title: str, subtitle: str, aspiration: float = 33.0
+) -> alt.LayerChart | alt.FacetChart:
     """Departments ranked by total SME share, direct and indirect stacked, with the aspiration rule.
 
     `table` is the ranking table (logic.ranking_table): one row per department, best first.
@@ -105,7 +107,7 @@ def ranking_chart(table: pl.DataFrame, title: str, subtitle: str, aspiration: fl
     )
     segment_labels = (
         base.transform_filter(f"datum.pct >= {SEGMENT_LABEL_MIN}")
-        .transform_stack(stack="pct", groupby=["department"], sort=[{"field": "stack_order"}], as_=["x0", "x1"])
+        .transform_stack(stack="pct", groupby=["department"], sort=[alt.SortField("stack_order")], as_=["x0", "x1"])
         .transform_calculate(mid="(datum.x0 + datum.x1) / 2")
         .mark_text(color="white", fontSize=10)
         .encode(y=y, x=alt.X("mid:Q", scale=x_scale), text=alt.Text("pct:Q", format=".1f"), tooltip=tooltip)
@@ -123,7 +125,7 @@ def ranking_chart(table: pl.DataFrame, title: str, subtitle: str, aspiration: fl
     chart = alt.layer(bars, segment_labels, totals, *_aspiration(aspiration, "x")).properties(
         height=max(120, BAR_STEP * len(order)), autosize=FIT_WIDTH
     )
-    chart = titled(chart, _lines(title), subtitle)  # type: ignore[arg-type]  # Vega takes a list of lines
+    chart = titled(chart, _lines(title), subtitle)
     chart.title.offset = 18  # room for the aspiration label above the plot
     return chart
 
@@ -143,7 +145,9 @@ def trend_long(table: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def trend_chart(table: pl.DataFrame, title: str, subtitle: str, aspiration: float = 33.0) -> alt.LayerChart:
+def trend_chart(
+    table: pl.DataFrame, title: str, subtitle: str, aspiration: float = 33.0
+) -> alt.LayerChart | alt.FacetChart:
     """Total, direct and indirect SME share over the years for one department lineage (or the total)."""
     long = trend_long(table)
     years = table["financial_year"].to_list()
@@ -171,7 +175,7 @@ def trend_chart(table: pl.DataFrame, title: str, subtitle: str, aspiration: floa
     lines = base.mark_line(strokeWidth=2.5).encode(x=x, y=y, color=colour, strokeDash=dash)
     points = base.mark_point(filled=True, size=70).encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip)
     chart = alt.layer(lines, points, *_aspiration(aspiration, "y")).properties(height=340, autosize=FIT_WIDTH)
-    return titled(chart, _lines(title), subtitle)  # type: ignore[arg-type]  # Vega takes a list of lines
+    return titled(chart, _lines(title), subtitle)
 
 
 def ranking_figure(year_rows: pl.DataFrame, year: str) -> Figure:

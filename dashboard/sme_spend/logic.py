@@ -12,6 +12,7 @@ import polars as pl
 
 from dashboard.filters import link_notice
 from dashboard.format import year_span
+from dashboard.scalars import number
 
 YEAR_KEY = "sme_year"
 DEPT_KEY = "sme_dept"
@@ -136,7 +137,7 @@ def national_note(area_label: str) -> str:
 def aspiration_of(year_rows: pl.DataFrame) -> float:
     """The aspiration the mart recorded for the year (33% unless the policy changes)."""
     value = year_rows["aspiration_pct"].max() if year_rows.height else None
-    return float(value) if value is not None else 33.0  # type: ignore[arg-type]
+    return number(value) if value is not None else 33.0
 
 
 def ranking_subtitle(year_rows: pl.DataFrame) -> str:
