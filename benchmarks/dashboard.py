@@ -25,10 +25,10 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES = {
     "Overview": None,
-    "SME spend by department": "views/sme-spend.py",
+    "SME spend by department": "views/sme_spend.py",
     "Digital Marketplace uptake": "views/marketplace.py",
     "Ministers and digital": "views/ministers.py",
-    "Contracts Finder": "views/contracts.py",
+    "Contracts Finder": "views/notices.py",
     "Data and method": "views/data.py",
 }
 TARGET_FIRST, TARGET_CHANGE = 1.0, 0.3

@@ -9,6 +9,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import db, export
+from dashboard.figure import Figure
 from dashboard.filters import Filters
 
 DOWNLOADS_KEY = "_downloads"  # registry of download builders, so tests can fetch the exact bytes
@@ -44,6 +45,13 @@ def provenance(source: str, filters: Filters | None, extra: str = "") -> dict[st
     }
 
 
+def link_warnings(*notices: str | None) -> None:
+    """Say that a link asked for something the page does not have (each notice from filters.link_notice & co)."""
+    for notice in notices:
+        if notice:
+            st.warning(notice, icon=":material/link_off:")
+
+
 def headline(text: str) -> None:
     """An active title stating the finding (accessible as the page's first heading)."""
     st.subheader(text)
@@ -53,6 +61,20 @@ def empty_state(message: str) -> None:
     """Explain plainly why there is nothing to show, then stop the page."""
     st.info(message, icon=":material/filter_alt_off:")
     st.stop()
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download_button(
+    label: str, data: Callable[[], bytes], *, key: str, file_name: str, mime: str, icon: str, help: str | None = None
+) -> None:
+    """One download, built on click (no rerun), its builder registered so tests can fetch the exact bytes."""
+    registry: dict[str, Callable[[], bytes]] = st.session_state.setdefault(DOWNLOADS_KEY, {})
+    registry[key] = data
+    st.download_button(
+        label, data=data, file_name=file_name, mime=mime, key=key, on_click="ignore", icon=icon, help=help
+    )
 
 
 def download_buttons(
@@ -75,32 +97,42 @@ def download_buttons(
     def make_xlsx() -> bytes:
         return export.excel_bytes(frame, meta, sheet=name)
 
-    registry: dict[str, Callable[[], bytes]] = st.session_state.setdefault(DOWNLOADS_KEY, {})
-    registry[f"{key}_csv"] = make_csv
     row = st.container(horizontal=True, gap="small")
     with row:
-        st.download_button(
+        download_button(
             "Download CSV",
-            data=make_csv,
+            make_csv,
+            key=f"{key}_csv",
             file_name=f"{stem}.csv",
             mime="text/csv",
-            key=f"{key}_csv",
-            on_click="ignore",
             icon=":material/download:",
             help="The numbers behind this chart, with the filters, source and build time in the last columns.",
         )
     if excel:
-        registry[f"{key}_xlsx"] = make_xlsx
         with row:
-            st.download_button(
+            download_button(
                 "Download Excel",
-                data=make_xlsx,
-                file_name=f"{stem}.xlsx",
-                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                make_xlsx,
                 key=f"{key}_xlsx",
-                on_click="ignore",
+                file_name=f"{stem}.xlsx",
+                mime=XLSX_MIME,
                 icon=":material/table_view:",
             )
+
+
+def table_block(
+    frame: pl.DataFrame,
+    *,
+    key: str,
+    name: str,
+    source: str,
+    filters: Filters | None,
+    extra: str = "",
+    column_config: dict | None = None,
+) -> None:
+    """A table with no chart to go with it, and its CSV and Excel downloads."""
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config)
+    download_buttons(frame, key=key, name=name, source=source, filters=filters, extra=extra)
 
 
 def numbers_table(
@@ -135,38 +167,18 @@ def _spec(name: str, _builder: Callable[..., alt.TopLevelMixin], args: tuple, kw
 
 
 def chart_block(
-    chart: alt.TopLevelMixin | dict,
-    table: pl.DataFrame,
+    figure: Figure,
     *,
     key: str,
-    alt_text: str,
     name: str,
     source: str,
     filters: Filters | None,
     extra: str = "",
     column_config: dict | None = None,
 ) -> None:
-    """A chart (an Altair chart or a spec from `spec`), the same numbers as a table (for screen readers
+    """A figure's chart (its spec from the cross-session cache), the same numbers as a table (for screen readers
     and copying), and the downloads."""
-    # The builders are unit-tested; skipping Altair's schema validation here halves the time to
-    # send a chart (st.altair_chart would validate it again on every rerun).
-    vega = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
-    st.vega_lite_chart(spec=vega, width="stretch", alt=alt_text, key=f"{key}_chart")
-    numbers_table(table, key=key, column_config=column_config)
-    download_buttons(table, key=key, name=name, source=source, filters=filters, extra=extra)
-
-
-def pct(value: float | None, digits: int = 1) -> str:
-    return "n/a" if value is None else f"{value:.{digits}f}%"
-
-
-def money(value: float | None) -> str:
-    """£ with a sensible unit: £1.2bn, £34.5m, £12.3k, £950."""
-    if value is None:
-        return "n/a"
-    sign = "-" if value < 0 else ""
-    v = abs(value)
-    for size, unit in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
-        if v >= size:
-            return f"{sign}£{v / size:,.1f}{unit}"
-    return f"{sign}£{v:,.0f}"
+    vega = spec(figure.build, *figure.args, **figure.kwargs)
+    st.vega_lite_chart(spec=vega, width="stretch", alt=figure.alt, key=f"{key}_chart")
+    numbers_table(figure.table, key=key, column_config=column_config)
+    download_buttons(figure.table, key=key, name=name, source=source, filters=filters, extra=extra)

@@ -8,6 +8,7 @@ a link asks for something we do not know we say so on the page and fall back to 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -15,6 +16,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import db
+from dashboard.format import year_span
 
 AREA_KEY = "area"
 YEARS_KEY = "years"
@@ -48,8 +50,7 @@ class Filters:
         return [y for y in self.years if self.fy_from <= y <= self.fy_to]
 
     def describe(self) -> str:
-        span = self.fy_from if self.fy_from == self.fy_to else f"{self.fy_from} to {self.fy_to}"
-        return f"{self.area.label}, {span}"
+        return f"{self.area.label}, {year_span(self.fy_from, self.fy_to)}"
 
 
 def area_choices(frame: pl.DataFrame) -> list[Area]:
@@ -73,7 +74,7 @@ def echo(value: str) -> str:
     return repr(shown)
 
 
-def link_notice(values: list[str], valid: set[str] | list[str], what: str, fallback: str) -> str | None:
+def link_notice(values: list[str], valid: Iterable[str], what: str, fallback: str) -> str | None:
     """A notice when a link's values are not ones we know (pure: pass st.query_params.get_all(key))."""
     allowed = set(valid)
     bad = [v for v in values if v not in allowed]

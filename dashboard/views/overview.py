@@ -8,79 +8,48 @@ import streamlit as st
 
 from dashboard import components as ui
 from dashboard import db
-from dashboard.filters import NATIONAL_LABEL, current, link_params
-from dashboard.overview_cards import marketplace_card, sme_card
+from dashboard.filters import current, link_params
+from dashboard.overview import logic
 
 filters = current()
 st.title("Technology procurement reform")
 ui.sample_banner()
 st.caption(f"Filters: {filters.describe()}")
 
-sme = sme_card(db.query("overview_sme_latest"))
-market = marketplace_card(
-    db.query(
-        "marketplace_area_years",
-        area_level=filters.area.level,
-        area_code=filters.area.code,
-        fy_from=filters.fy_from,
-        fy_to=filters.fy_to,
+in_area = {
+    "area_level": filters.area.level,
+    "area_code": filters.area.code,
+    "fy_from": filters.fy_from,
+    "fy_to": filters.fy_to,
+}
+# (card, the page that explains it, the link's label), in reading order: two rows of two.
+cards = [
+    (logic.sme_card(db.query("overview_sme_latest")), "views/sme_spend.py", "SME spend by department"),
+    (
+        logic.marketplace_card(
+            db.query("marketplace_area_years", **in_area), db.query("complete_months"), filters.area.label
+        ),
+        "views/marketplace.py",
+        "Digital Marketplace uptake",
     ),
-    db.query("complete_months"),
-    filters.area.label,
-)
-coverage = db.query(
-    "council_coverage",
-    area_level=filters.area.level,
-    area_code=filters.area.code,
-    fy_from=filters.fy_from,
-    fy_to=filters.fy_to,
-).row(0, named=True)
-today = dt.date.today()
-ministers = db.query("departments_without_digital_minister", as_of=today)
-without = ministers.filter(~ministers["has_digital_minister"])
+    (
+        logic.coverage_card(db.query("council_coverage", **in_area), filters),
+        "views/marketplace.py",
+        "See the councils that never have",
+    ),
+    (
+        logic.ministers_card(db.query("departments_without_digital_minister", as_of=dt.date.today())),
+        "views/ministers.py",
+        "Ministers and digital responsibility",
+    ),
+]
 
 params = link_params(filters)
-left, right = st.columns(2)
-with left.container(border=True):
-    st.markdown(f"#### {sme.title}")
-    st.metric("Total spend with SMEs", sme.value, sme.delta, delta_color="normal", help=sme.help)
-    st.page_link(
-        "views/sme-spend.py", label="SME spend by department", icon=":material/arrow_forward:", query_params=params
-    )
-with right.container(border=True):
-    st.markdown(f"#### {market.title}")
-    st.metric("Digital Marketplace spend", market.value, market.delta, help=market.help)
-    st.page_link(
-        "views/marketplace.py", label="Digital Marketplace uptake", icon=":material/arrow_forward:", query_params=params
-    )
-
-left, right = st.columns(2)
-with left.container(border=True):
-    n, bought = coverage["n_councils"], coverage["n_bought"]
-    share = 100 * bought / n if n else None
-    where = "in England" if filters.area.label == NATIONAL_LABEL else f"in {filters.area.label}"
-    st.markdown(f"#### {bought} of {n} councils {where} bought through the marketplace")
-    st.metric(
-        "Councils that bought",
-        ui.pct(share, 0),
-        help=f"Councils with any resolved marketplace spend, {filters.fy_from} to {filters.fy_to}.",
-    )
-    st.page_link(
-        "views/marketplace.py",
-        label="See the councils that never have",
-        icon=":material/arrow_forward:",
-        query_params=params,
-    )
-with right.container(border=True):
-    count = without.height
-    noun = "department has" if count == 1 else "departments have"
-    st.markdown(f"#### {count} {noun} no minister holding digital responsibility today")
-    st.metric("Departments without a digital minister", f"{count} of {ministers.height}")
-    if count:
-        st.caption("Without: " + ", ".join(without["name"].to_list()))
-    st.page_link(
-        "views/ministers.py",
-        label="Ministers and digital responsibility",
-        icon=":material/arrow_forward:",
-        query_params=params,
-    )
+for row in (cards[:2], cards[2:]):
+    for column, (card, page, link) in zip(st.columns(2), row, strict=True):
+        with column.container(border=True):
+            st.markdown(f"#### {card.title}")
+            st.metric(card.label, card.value, card.delta, help=card.help)
+            if card.note:
+                st.caption(card.note)
+            st.page_link(page, label=link, icon=":material/arrow_forward:", query_params=params)

@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dashboard.components import money
+from dashboard.format import money
 from tests.browser.conftest import PAGE_PATHS, open_page, screenshot, wait_for_app
 from tests.conftest import HOSTILE_SUPPLIER
 from tests.dashboard.conftest import independent

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.components import money
+from dashboard.format import money
 from tests.browser.conftest import ROOT, free_port, wait_until_healthy
 from tests.dashboard.conftest import independent
 

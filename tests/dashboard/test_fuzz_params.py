@@ -18,10 +18,10 @@ from tests.dashboard.conftest import HOSTILE_VALUES, run_page
 #: Every bound query parameter, by page (grep bind="query-params" in dashboard/).
 BOUND = {
     "overview": ["area", "years"],
-    "sme": ["area", "years", "sme_year", "sme_dept"],
+    "sme_spend": ["area", "years", "sme_year", "sme_dept"],
     "marketplace": ["area", "years", "map_level", "map_measure", "market_focus", "market_view", "market_period"],
     "ministers": ["area", "years", "as_of"],
-    "contracts": ["area", "years", "horizon"],
+    "notices": ["area", "years", "horizon"],
     "data": ["area", "years", "section"],
 }
 SQL_AND_PATHS = [

@@ -1,0 +1,154 @@
+"""The five sections of the Data and method page, one drawing function each, in logic.SECTIONS order.
+
+This is page code (Streamlit calls), kept out of views/data.py so the page script stays thin: the page draws the
+headline and runs the function of the one open tab (the tabs are bound to `?section=`, so only the open one
+runs its queries). Everything here describes the whole warehouse, so downloads are named by the build, not by
+the shared filters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from dashboard import components as ui
+from dashboard import db, export
+from dashboard.data_and_method import charts, logic
+
+
+@dataclass(frozen=True)
+class Build:
+    """What the sections need: the build record, its files and match rates, and the table formats."""
+
+    record: Mapping[str, Any]  # the data_build row
+    files: pl.DataFrame
+    rates: pl.DataFrame
+    config: dict
+
+    @property
+    def stamp(self) -> str:
+        return logic.build_stamp(self.record["built_at"])
+
+    def table(self, frame: pl.DataFrame, key: str, name: str, source: str) -> None:
+        """A table on screen with its CSV and Excel downloads (no chart to go with it)."""
+        ui.table_block(
+            frame, key=key, name=name, source=source, filters=None, extra=self.stamp, column_config=self.config
+        )
+
+    def csv_button(self, label: str, key: str, name: str, build_bytes: Callable[[], bytes], help_text: str) -> None:
+        """A CSV built only when clicked (the full list can be long)."""
+        file_name = f"{export.slug(name)}.csv"
+        ui.download_button(
+            label,
+            build_bytes,
+            key=key,
+            file_name=file_name,
+            mime="text/csv",
+            icon=":material/download:",
+            help=help_text,
+        )
+
+
+def sources(build: Build) -> None:
+    check = logic.reconciliation(build.files)
+    (st.success if check.ok else st.error)(check.sentence())
+    st.markdown("**Publishers and licences**")
+    build.table(
+        logic.source_summary(build.files), "data_sources", "data sources", "Warehouse build record (build_files)"
+    )
+    st.markdown("**Every file found under the raw folder**")
+    st.dataframe(logic.files_for_screen(build.files), hide_index=True, width="stretch", column_config=build.config)
+    ui.download_buttons(
+        logic.files_for_download(build.files),
+        key="data_files",
+        name="data files",
+        source="Warehouse build record (build_files), full SHA-256",
+        filters=None,
+        extra=build.stamp,
+    )
+    superseded = db.query("data_sme_superseded")
+    if superseded.height:
+        st.markdown("**SME annex years published twice** (the later file is kept)")
+        build.table(superseded, "data_sme_superseded", "sme years superseded", "meta_sme_spend_superseded")
+
+
+def _all_rejects_csv(meta: dict[str, str]) -> bytes:
+    return export.csv_bytes(db.query("data_rejects_all"), meta)
+
+
+def rejects(build: Build) -> None:
+    summary = db.query("data_rejects_summary")
+    if not summary.height:
+        st.success("No rows were rejected in this build: every row read was loaded.")
+        return
+    total = logic.rejected_total(summary)
+    st.markdown(f"**{total:,} rows were rejected**, by file and reason:")
+    build.table(summary, "data_rejects_summary", "rejected rows by reason", "Warehouse rejects table")
+    shown = db.query("data_rejects_rows", limit=logic.SHOWN_REJECTS)
+    st.markdown(f"**The rejected rows** (the first {shown.height:,} of {total:,}, in file and line order)")
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=build.config)
+    meta = ui.provenance("Warehouse rejects table (every row)", None, build.stamp)
+    build.csv_button(
+        f"Download all {total:,} rejected rows (CSV)",
+        "data_rejects_all_csv",
+        f"rejected rows {build.stamp}",
+        partial(_all_rejects_csv, meta),
+        "Every rejected row with its file, line, column, value and reason.",
+    )
+
+
+def buyers(build: Build) -> None:
+    if not build.rates.height:
+        st.info("No Digital Marketplace spend is loaded, so there are no buyer names to match.")
+    else:
+        ui.chart_block(
+            charts.match_rate_figure(build.rates),
+            key="data_match_rates",
+            name="buyer match rates by sector",
+            source="mart_buyer_match_rates",
+            filters=None,
+            extra=build.stamp,
+            column_config=build.config,
+        )
+    unresolved = db.query("data_unresolved_buyers")
+    if not unresolved.height:
+        st.success("Every buyer name in this build was matched to an organisation: none are unresolved.")
+        return
+    st.markdown(f"#### {logic.unresolved_heading(unresolved)}")
+    st.markdown(logic.ALIAS_HOWTO)
+    template = logic.alias_template(unresolved, build.record["built_at"])
+    meta = ui.provenance("dim_buyer, match_method = unresolved", None, build.stamp)
+    build.csv_button(
+        "Download alias template (CSV)",
+        "data_alias_template_csv",
+        f"buyer aliases to fill {build.stamp}",
+        partial(logic.alias_template_csv, template, meta),
+        "buyer_name,organisation_code,note with organisation_code empty: fill in and add to "
+        "data/reference/buyer_aliases.csv.",
+    )
+    build.table(unresolved, "data_unresolved", "unresolved buyers", "dim_buyer, match_method = unresolved")
+    codes = db.query("data_valid_codes")
+    with st.expander(f"Valid organisation codes ({codes.height:,})"):
+        build.table(
+            codes,
+            "data_valid_codes",
+            "valid organisation codes",
+            "dim_council, dim_combined_authority, dim_organisation",
+        )
+
+
+def definitions(build: Build) -> None:
+    st.markdown(logic.content("definitions"))
+
+
+def accessibility(build: Build) -> None:
+    st.markdown(logic.content("accessibility"))
+
+
+#: One function per section of logic.SECTIONS, in the same order.
+DRAW: tuple[Callable[[Build], None], ...] = (sources, rejects, buyers, definitions, accessibility)

@@ -1,0 +1,1 @@
+"""The Digital Marketplace page's rules (logic.py) and map and charts (charts.py); views/marketplace.py draws them."""

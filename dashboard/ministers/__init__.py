@@ -1,0 +1,1 @@
+"""The ministers page's rules (logic.py) and charts (charts.py); views/ministers.py draws them."""

@@ -1,0 +1,127 @@
+"""The Digital Marketplace page's rules (marketplace/logic.py) on small frames: focus, links, headline."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from dashboard.filters import NATIONAL_LABEL, Area, Filters
+from dashboard.marketplace import logic
+from tests.dashboard.marketplace.frames import GM, map_frame
+
+AREA = Area("combined_authority", "E47000001", GM, GM)
+
+
+def test_picked_code_reads_polygons_points_and_nothing() -> None:
+    feature = {"objects": {"market-areas": [{"type": "Feature", "properties": {"area_code": "E08000003"}}]}}
+    point = {"objects": {"market-points": [{"area_code": "E61000001", "area_name": "GLA"}]}}
+    assert logic.picked_code(feature) == "E08000003"
+    assert logic.picked_code(point) == "E61000001"
+    for junk in (None, {}, {"objects": {}}, {"objects": {"x": [None, 3, {"properties": {}}]}}, "nonsense"):
+        assert logic.picked_code(junk) is None
+
+
+def test_resolve_focus() -> None:
+    frame = map_frame()
+    whole = logic.resolve_focus(logic.whole_area_option(AREA), AREA, "lad", frame)
+    assert whole == logic.Focus("combined_authority", "E47000001", GM, whole_area=True)
+    assert logic.resolve_focus("Beta", AREA, "lad", frame) == logic.Focus("lad", "B", "Beta", whole_area=False)
+    assert logic.resolve_focus("Atlantis", AREA, "lad", frame).whole_area
+    national = Area("national", "ALL", "All buyers (UK-wide)", NATIONAL_LABEL)
+    assert logic.resolve_focus(None, national, "region", frame).name == "all areas"
+    assert logic.focus_options(AREA, frame)[:3] == [f"Whole of {GM} (no focus)", "Alpha", "Beta"]
+
+
+def test_highlighted_authority() -> None:
+    region = Area("region", "E12000002", "North West", "North West")
+    ca_focus = logic.Focus("combined_authority", "E47000004", "Liverpool City Region", whole_area=False)
+    lad_focus = logic.Focus("lad", "E08000003", "Manchester", whole_area=False)
+    assert logic.highlighted_authority(AREA, lad_focus) == "E47000001"
+    assert logic.highlighted_authority(region, ca_focus) == "E47000004"
+    assert logic.highlighted_authority(region, lad_focus) is None
+
+
+def test_headline_and_span() -> None:
+    years = pl.DataFrame(
+        {
+            "spend": [1_000_000.0, 2_200_000.0],
+            "sme_spend": [400_000.0, 900_000.0],
+            "large_spend": [500_000.0, 1_100_000.0],
+        }
+    )
+    assert logic.headline(AREA, years, "2019/20 to 2020/21") == (
+        f"{GM} buyers spent £3.2m through the Digital Marketplace in 2019/20 to 2020/21, 45% with SMEs"
+    )
+    credit = years.with_columns(pl.lit(-1.0).alias("sme_spend"))
+    assert logic.headline(AREA, credit, "2019/20").endswith("in 2019/20"), "no share when credit notes dominate"
+    filters = Filters(AREA, "2019/20", "2019/20", ("2019/20",))
+    assert logic.span(filters) == "2019/20"
+
+
+def test_partial_year_note() -> None:
+    months = pl.DataFrame({"financial_year": ["2025/26", "2026/27"], "n_months": [12, 6]})
+    assert logic.partial_year_note(months, ["2025/26", "2026/27"]) == (
+        "Part-year figures: 2026/27 (6 of 12 months) published so far."
+    )
+    assert logic.partial_year_note(months, ["2025/26"]) is None
+
+
+def test_reset_map_level() -> None:
+    assert logic.reset_map_level(None, "E47000001", []) is True, "arrival without a level: the area's default"
+    assert logic.reset_map_level(None, "E47000001", ["Regions"]) is False, "a link's level is kept"
+    assert logic.reset_map_level(None, "E47000001", ["Atlantis"]) is True
+    assert logic.reset_map_level("E47000001", "E47000001", []) is False, "same area: the user's choice stays"
+    assert logic.reset_map_level("ALL", "E47000001", ["Regions"]) is True, "a new area starts from its default"
+
+
+def test_follow_area_resets_the_map_level_only_when_the_area_changes() -> None:
+    state: dict = {}
+    logic.follow_area(state, "E47000001", [], "Councils in the selected area")
+    assert state == {"map_level": "Councils in the selected area", logic.AREA_KEY: "E47000001"}
+    state["map_level"] = "Regions"
+    logic.follow_area(state, "E47000001", [], "Councils in the selected area")
+    assert state["map_level"] == "Regions", "the same area keeps the user's choice"
+    logic.follow_area(state, "ALL", [], "Regions")
+    assert state == {"map_level": "Regions", logic.AREA_KEY: "ALL"}
+    linked: dict = {}
+    logic.follow_area(linked, "E47000001", ["Regions"], "Councils in the selected area")
+    assert "map_level" not in linked, "a link's level is left to its widget"
+
+
+def test_a_click_on_the_map_sets_the_focus_and_clearing_it_returns() -> None:
+    frame, options = map_frame(), logic.focus_options(AREA, map_frame())
+    state: dict = {}
+    logic.sync_focus(state, frame, options)
+    assert logic.FOCUS_KEY not in state, "no click yet: the picker keeps its own default"
+    assert logic.map_key(state) == "market_map_0"
+    state["market_map_0"] = {"selection": {"objects": {"market-points": [{"area_code": "B"}]}}}
+    logic.sync_focus(state, frame, options)
+    assert state[logic.FOCUS_KEY] == "Beta" and state[logic.PICK_KEY] == "B"
+    state[logic.FOCUS_KEY] = "Gamma"  # the picker moves on; the same click does not pull it back
+    logic.sync_focus(state, frame, options)
+    assert state[logic.FOCUS_KEY] == "Gamma"
+    logic.clear_focus(state, options)
+    assert state[logic.FOCUS_KEY] == options[0] and state[logic.PICK_KEY] is None
+    assert logic.map_key(state) == "market_map_1", "a new map key clears the map's own selection"
+
+
+def test_a_focus_that_is_no_longer_on_the_map_falls_back() -> None:
+    options = logic.focus_options(AREA, map_frame())
+    state: dict = {logic.FOCUS_KEY: "Atlantis"}
+    logic.sync_focus(state, map_frame(), options)
+    assert state[logic.FOCUS_KEY] == options[0]
+
+
+def test_link_notices_name_each_bad_page_parameter() -> None:
+    links = {"map_level": ["Atlantis"], "map_measure": ["Spend"], "market_view": ["x"]}
+    notices = logic.link_notices(links, "Regions")
+    assert [n is None for n in notices] == [False, True, True, False]
+    assert "the map level 'Atlantis'" in notices[0] and "showing Regions instead" in notices[0]
+    options = logic.focus_options(AREA, map_frame())
+    assert logic.focus_notice({logic.FOCUS_KEY: ["Beta"]}, options) is None
+    assert "the focus 'Nowhere'" in logic.focus_notice({logic.FOCUS_KEY: ["Nowhere"]}, options)
+    assert set(logic.LINK_KEYS) == {key for key, *_ in logic.link_checks("Regions")} | {logic.FOCUS_KEY}
+
+
+def test_total_spend() -> None:
+    assert logic.total_spend(pl.DataFrame({"spend": [1.5, 2]})) == 3.5
+    assert logic.total_spend(pl.DataFrame({"spend": []}, schema={"spend": pl.Float64})) == 0.0

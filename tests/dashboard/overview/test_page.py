@@ -1,0 +1,77 @@
+"""Overview page: headline cards match independent queries; deep links and hostile links behave."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from dashboard.format import money
+from tests.dashboard.conftest import HOSTILE_VALUES, independent, run_page, texts
+
+
+def test_cards_match_independent_queries(wh: Path) -> None:
+    at = run_page("overview")
+    assert not at.exception
+    shown = texts(at)
+    sme = independent(
+        wh, "SELECT financial_year, total_pct FROM mart_sme_share WHERE row_type='total' ORDER BY 1 DESC LIMIT 1"
+    )
+    year, total = sme.row(0)
+    assert f"spent {total:.1f}% with SMEs in {year}" in shown
+    councils = independent(wh, "SELECT count(*) FROM dim_council").item()
+    bought = independent(wh, "SELECT count(DISTINCT council_id) FROM mart_council_spend_yearly WHERE spend > 0").item()
+    assert f"{bought} of {councils} councils" in shown
+    full = independent(
+        wh,
+        """SELECT financial_year FROM mart_marketplace_monthly WHERE area_level='national'
+           GROUP BY 1 HAVING count(DISTINCT month) = 12 ORDER BY 1 DESC LIMIT 1""",
+    ).item()
+    spend = independent(
+        wh, "SELECT spend FROM mart_marketplace_yearly WHERE area_level='national' AND financial_year=$y", y=full
+    ).item()
+    assert f"spent {money(spend)} through the Digital Marketplace in {full}" in shown
+    today = dt.date.today()
+    without = independent(
+        wh,
+        """SELECT count(*) FROM dim_minister_department d WHERE is_current AND has_ministers AND lineage_id NOT IN (
+             SELECT lineage_id FROM fact_ministerial_appointment
+             WHERE is_digital AND start_date <= $d AND (end_date IS NULL OR end_date > $d))""",
+        d=today,
+    ).item()
+    assert f"{without} department" in shown
+
+
+def test_sample_banner_is_shown(wh: Path) -> None:
+    assert "Sample data" in texts(run_page("overview"))
+
+
+def test_deep_link_to_a_city_region(wh: Path) -> None:
+    at = run_page("overview", {"area": "Greater Manchester"})
+    assert not at.exception
+    assert at.selectbox(key="area").value == "Greater Manchester"
+    n = independent(wh, "SELECT count(*) FROM dim_council WHERE ca_code = 'E47000001'").item()
+    assert f"of {n} councils in Greater Manchester" in texts(at)
+
+
+def test_deep_link_with_a_year_range(wh: Path) -> None:
+    at = run_page("overview", {"years": ["2016/17", "2019/20"]})
+    assert not at.exception
+    assert at.select_slider(key="years").value == ("2016/17", "2019/20")
+    assert "2019/20" in texts(at)
+
+
+@pytest.mark.parametrize("value", HOSTILE_VALUES)
+def test_hostile_area_falls_back_with_a_notice(wh: Path, value: str) -> None:
+    at = run_page("overview", {"area": value})
+    assert not at.exception
+    assert at.selectbox(key="area").value == "All areas (UK-wide)"
+    assert any("does not have" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("value", ["2099/00", "'; drop table x; --", "x" * 10_000])
+def test_hostile_years_fall_back_with_a_notice(wh: Path, value: str) -> None:
+    at = run_page("overview", {"years": [value, value]})
+    assert not at.exception
+    assert any("financial year" in w.value for w in at.warning)
