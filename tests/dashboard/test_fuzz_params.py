@@ -15,6 +15,9 @@ from hypothesis import strategies as st
 
 from tests.dashboard.conftest import HOSTILE_VALUES, run_page
 
+#: Every page under random links (about 15 s): CI runs it; the fast tier (-m "not slow and not browser") does not.
+pytestmark = pytest.mark.slow
+
 #: Every bound query parameter, by page (grep bind="query-params" in dashboard/).
 BOUND = {
     "overview": ["area", "years"],
