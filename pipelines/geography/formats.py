@@ -106,60 +106,70 @@ STG_POPULATION = "stg_population"
 STG_BOUNDARY = "stg_boundary"
 STG_CENTROID = "stg_centroid"
 
-STAGING_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
-    STG_LAD_REGION: {
-        "lad_code": pl.String(),
-        "lad_name": pl.String(),
-        "region_code": pl.String(),
-        "region_name": pl.String(),
-        "vintage": pl.Int32(),
-        FILE: pl.String(),
-        LINE: pl.Int64(),
-    },
-    STG_LAD_CAUTH: {
-        "lad_code": pl.String(),
-        "lad_name": pl.String(),
-        "ca_code": pl.String(),
-        "ca_name": pl.String(),
-        "vintage": pl.Int32(),
-        FILE: pl.String(),
-        LINE: pl.Int64(),
-    },
-    STG_POPULATION: {
-        "geography_code": pl.String(),
-        "geography_name": pl.String(),
-        "geography_type": pl.String(),
-        "age_name": pl.String(),
-        "gender_name": pl.String(),
-        "measure_name": pl.String(),
-        "population": pl.Int64(),
-        "year": pl.Int32(),
-        FILE: pl.String(),
-        LINE: pl.Int64(),
-    },
-    STG_BOUNDARY: {
-        "level": pl.String(),
-        "code": pl.String(),
-        "name": pl.String(),
-        "vintage": pl.Int32(),
-        "geometry": pl.String(),
-        "longitude": pl.Float64(),
-        "latitude": pl.Float64(),
-        "centroid_source": pl.String(),
-        "source_crs": pl.String(),
-        FILE: pl.String(),
-        LINE: pl.Int64(),
-    },
-    STG_CENTROID: {
-        "level": pl.String(),
-        "code": pl.String(),
-        "name": pl.String(),
-        "vintage": pl.Int32(),
-        "longitude": pl.Float64(),
-        "latitude": pl.Float64(),
-        FILE: pl.String(),
-        LINE: pl.Int64(),
-    },
+STAGING_SCHEMAS: dict[str, pl.Schema] = {
+    STG_LAD_REGION: pl.Schema(
+        {
+            "lad_code": pl.String(),
+            "lad_name": pl.String(),
+            "region_code": pl.String(),
+            "region_name": pl.String(),
+            "vintage": pl.Int32(),
+            FILE: pl.String(),
+            LINE: pl.Int64(),
+        }
+    ),
+    STG_LAD_CAUTH: pl.Schema(
+        {
+            "lad_code": pl.String(),
+            "lad_name": pl.String(),
+            "ca_code": pl.String(),
+            "ca_name": pl.String(),
+            "vintage": pl.Int32(),
+            FILE: pl.String(),
+            LINE: pl.Int64(),
+        }
+    ),
+    STG_POPULATION: pl.Schema(
+        {
+            "geography_code": pl.String(),
+            "geography_name": pl.String(),
+            "geography_type": pl.String(),
+            "age_name": pl.String(),
+            "gender_name": pl.String(),
+            "measure_name": pl.String(),
+            "population": pl.Int64(),
+            "year": pl.Int32(),
+            FILE: pl.String(),
+            LINE: pl.Int64(),
+        }
+    ),
+    STG_BOUNDARY: pl.Schema(
+        {
+            "level": pl.String(),
+            "code": pl.String(),
+            "name": pl.String(),
+            "vintage": pl.Int32(),
+            "geometry": pl.String(),
+            "longitude": pl.Float64(),
+            "latitude": pl.Float64(),
+            "centroid_source": pl.String(),
+            "source_crs": pl.String(),
+            FILE: pl.String(),
+            LINE: pl.Int64(),
+        }
+    ),
+    STG_CENTROID: pl.Schema(
+        {
+            "level": pl.String(),
+            "code": pl.String(),
+            "name": pl.String(),
+            "vintage": pl.Int32(),
+            "longitude": pl.Float64(),
+            "latitude": pl.Float64(),
+            FILE: pl.String(),
+            LINE: pl.Int64(),
+        }
+    ),
 }
 
 
@@ -360,7 +370,7 @@ def _finish(
     frame = checked.collect()
     good, rejects = split_rejects(frame, path, SOURCE, fmt)
     good = good.with_columns(pl.lit(path.name).alias(FILE), **(extra or {}))
-    staged = good.select(list(STAGING_SCHEMAS[table])).cast(STAGING_SCHEMAS[table])  # type: ignore[arg-type]
+    staged = good.select(list(STAGING_SCHEMAS[table])).cast(STAGING_SCHEMAS[table])
     load = FileLoad(
         path=path,
         source=SOURCE,

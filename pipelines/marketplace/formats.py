@@ -53,23 +53,25 @@ PUBLISHER = "Crown Commercial Service / Cabinet Office (Digital Marketplace sale
 LICENCE = "Open Government Licence v3.0"
 
 #: The staging schema every layout is cleaned into.
-STAGING_SCHEMA: dict[str, pl.DataType] = {
-    "source_file": pl.String(),
-    "source_line": pl.Int64(),
-    "month": pl.Date(),
-    "financial_year": pl.String(),
-    "framework_family": pl.String(),
-    "framework_iteration": pl.String(),
-    "framework_raw": pl.String(),
-    "lot_number": pl.Int8(),
-    "lot_name": pl.String(),
-    "supplier_name": pl.String(),
-    "supplier_is_sme": pl.Boolean(),
-    "customer_name": pl.String(),
-    "sector": pl.String(),
-    "amount": MONEY,
-    "description": pl.String(),
-}
+STAGING_SCHEMA = pl.Schema(
+    {
+        "source_file": pl.String(),
+        "source_line": pl.Int64(),
+        "month": pl.Date(),
+        "financial_year": pl.String(),
+        "framework_family": pl.String(),
+        "framework_iteration": pl.String(),
+        "framework_raw": pl.String(),
+        "lot_number": pl.Int8(),
+        "lot_name": pl.String(),
+        "supplier_name": pl.String(),
+        "supplier_is_sme": pl.Boolean(),
+        "customer_name": pl.String(),
+        "sector": pl.String(),
+        "amount": MONEY,
+        "description": pl.String(),
+    }
+)
 
 # Logical field -> accepted header keys (see header_key), first match wins.
 ALIASES: dict[str, tuple[str, ...]] = {

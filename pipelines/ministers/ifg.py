@@ -161,9 +161,9 @@ IFG_TABLES: tuple[IfgTable, ...] = (
 TABLES_BY_NAME = {t.name: t for t in IFG_TABLES}
 
 
-def staging_schema(table: IfgTable) -> dict[str, pl.DataType]:
+def staging_schema(table: IfgTable) -> pl.Schema:
     """The staging frame's columns and types (used for empty frames when no file was found)."""
-    schema: dict[str, pl.DataType] = {}
+    schema = pl.Schema()
     for col in table.columns:
         if table.typed and col in table.dates:
             schema[col] = pl.Date()
@@ -311,7 +311,7 @@ def load_table(path: Path, head: Head, workdir: Path, table: IfgTable) -> FileLo
         typed_cols = [*table.dates, *table.booleans, *table.integers]
         good = good.with_columns([pl.col(_typed(c)).alias(c) for c in typed_cols])
     good = good.with_columns(pl.lit(path.name).alias(FILE)).select(list(staging_schema(table)))
-    good = good.cast(staging_schema(table))  # type: ignore[arg-type]
+    good = good.cast(staging_schema(table))
     notes = [f"{prepared.encoding}, {prepared.line_endings} line endings"]
     ignored = [c for c in canonical if c not in table.columns]
     if ignored:

@@ -75,34 +75,36 @@ DATE_COLUMNS = ("published_date", "deadline_date", "awarded_date", "contract_sta
 MONEY_COLUMNS = ("tender_value", "awarded_value")
 BOOL_COLUMNS = ("suitable_for_sme", "suitable_for_vcse", "awarded_to_sme")
 
-STAGING_SCHEMA: dict[str, pl.DataType] = {
-    "notice_id": pl.String(),
-    "ocid": pl.String(),
-    "source_format": pl.String(),
-    "title": pl.String(),
-    "description": pl.String(),
-    "buyer_name": pl.String(),
-    "notice_type": pl.String(),
-    "status": pl.String(),
-    "published_date": pl.Date(),
-    "deadline_date": pl.Date(),
-    "awarded_date": pl.Date(),
-    "tender_value": MONEY,
-    "awarded_value": MONEY,
-    "currency": pl.String(),
-    "region": pl.String(),
-    "postcode": pl.String(),
-    "suitable_for_sme": pl.Boolean(),
-    "suitable_for_vcse": pl.Boolean(),
-    "awarded_to_sme": pl.Boolean(),
-    "supplier_names": pl.String(),
-    "cpv_codes": pl.String(),
-    "contract_start": pl.Date(),
-    "contract_end": pl.Date(),
-    "url": pl.String(),
-    "source_file": pl.String(),
-    "source_line": pl.Int64(),
-}
+STAGING_SCHEMA = pl.Schema(
+    {
+        "notice_id": pl.String(),
+        "ocid": pl.String(),
+        "source_format": pl.String(),
+        "title": pl.String(),
+        "description": pl.String(),
+        "buyer_name": pl.String(),
+        "notice_type": pl.String(),
+        "status": pl.String(),
+        "published_date": pl.Date(),
+        "deadline_date": pl.Date(),
+        "awarded_date": pl.Date(),
+        "tender_value": MONEY,
+        "awarded_value": MONEY,
+        "currency": pl.String(),
+        "region": pl.String(),
+        "postcode": pl.String(),
+        "suitable_for_sme": pl.Boolean(),
+        "suitable_for_vcse": pl.Boolean(),
+        "awarded_to_sme": pl.Boolean(),
+        "supplier_names": pl.String(),
+        "cpv_codes": pl.String(),
+        "contract_start": pl.Date(),
+        "contract_end": pl.Date(),
+        "url": pl.String(),
+        "source_file": pl.String(),
+        "source_line": pl.Int64(),
+    }
+)
 
 _RAW_COLUMNS = [c for c in STAGING_SCHEMA if c != "source_file"]
 

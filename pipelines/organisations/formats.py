@@ -51,22 +51,24 @@ LINK_FIELDS = {
     "superseding_slugs": "superseding_organisations",
 }
 
-STAGING_SCHEMA: dict[str, pl.DataType] = {
-    "slug": pl.String(),
-    "title": pl.String(),
-    "abbreviation": pl.String(),
-    "format": pl.String(),
-    "govuk_status": pl.String(),
-    "closed_at": pl.Date(),
-    "parent_slugs": pl.String(),
-    "child_slugs": pl.String(),
-    "superseded_slugs": pl.String(),
-    "superseding_slugs": pl.String(),
-    "content_id": pl.String(),
-    "updated_at": pl.Datetime("us"),
-    "source_file": pl.String(),
-    "source_line": pl.Int64(),
-}
+STAGING_SCHEMA = pl.Schema(
+    {
+        "slug": pl.String(),
+        "title": pl.String(),
+        "abbreviation": pl.String(),
+        "format": pl.String(),
+        "govuk_status": pl.String(),
+        "closed_at": pl.Date(),
+        "parent_slugs": pl.String(),
+        "child_slugs": pl.String(),
+        "superseded_slugs": pl.String(),
+        "superseding_slugs": pl.String(),
+        "content_id": pl.String(),
+        "updated_at": pl.Datetime("us"),
+        "source_file": pl.String(),
+        "source_line": pl.Int64(),
+    }
+)
 
 _RAW_COLUMNS = [c for c in STAGING_SCHEMA if c not in ("source_file",)]
 

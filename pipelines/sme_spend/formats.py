@@ -151,15 +151,17 @@ REQUIRED_HEADERS = ("Department", "Direct Spend with SMEs (£m)", "Total Spend w
 #: Money columns whose department rows should add up to the published total row.
 SUMMED_MEASURES = ("total_procurement_spend_m", "direct_sme_spend_m", "indirect_sme_spend_m", "total_sme_spend_m")
 
-STAGING_SCHEMA: dict[str, pl.DataType] = {
-    "financial_year": pl.String(),
-    "department_code": pl.String(),
-    "department_id": pl.String(),
-    "row_type": pl.String(),
-    **{m.name: (pl.Int64() if m.kind == "count" else pl.Float64()) for m in MEASURES},
-    FILE: pl.String(),
-    LINE: pl.Int64(),
-}
+STAGING_SCHEMA = pl.Schema(
+    {
+        "financial_year": pl.String(),
+        "department_code": pl.String(),
+        "department_id": pl.String(),
+        "row_type": pl.String(),
+        **{m.name: (pl.Int64() if m.kind == "count" else pl.Float64()) for m in MEASURES},
+        FILE: pl.String(),
+        LINE: pl.Int64(),
+    }
+)
 
 
 def normalise_header(cell: str) -> str:

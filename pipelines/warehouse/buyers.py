@@ -113,16 +113,18 @@ class Target:
     org_name: str
 
 
-BUYER_SCHEMA: dict[str, pl.DataType] = {
-    "buyer_name": pl.String(),
-    "normalized_name": pl.String(),
-    "org_kind": pl.String(),
-    "org_code": pl.String(),
-    "org_name": pl.String(),
-    "match_method": pl.String(),
-    "match_score": pl.Float64(),
-    "matched_key": pl.String(),
-}
+BUYER_SCHEMA = pl.Schema(
+    {
+        "buyer_name": pl.String(),
+        "normalized_name": pl.String(),
+        "org_kind": pl.String(),
+        "org_code": pl.String(),
+        "org_name": pl.String(),
+        "match_method": pl.String(),
+        "match_score": pl.Float64(),
+        "matched_key": pl.String(),
+    }
+)
 
 
 def _council_targets(councils: pl.DataFrame) -> tuple[dict[str, list[Target]], dict[str, list[Target]]]:
