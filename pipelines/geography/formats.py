@@ -879,22 +879,24 @@ def _boundary_row(
 
 # --------------------------------------------------------------------------------------------
 
-_COMMON = {"source": SOURCE, "publisher": PUBLISHER, "licence": LICENCE}
-
 FORMATS: list[Format] = [
     Format(
         id="ons_lad_region_lookup",
         description="ONS Local Authority District to Region lookup (any vintage: LADyyCD, LADyyNM, RGNyyCD, RGNyyNM)",
         matches=matches_lad_region,
         load=reading_csv(load_lad_region),
-        **_COMMON,
+        source=SOURCE,
+        publisher=PUBLISHER,
+        licence=LICENCE,
     ),
     Format(
         id="ons_lad_cauth_lookup",
         description="ONS Local Authority District to Combined Authority lookup (LADyyCD, LADyyNM, CAUTHyyCD, CAUTHyyNM)",
         matches=matches_lad_cauth,
         load=reading_csv(load_lad_cauth),
-        **_COMMON,
+        source=SOURCE,
+        publisher=PUBLISHER,
+        licence=LICENCE,
     ),
     Format(
         id="nomis_population_estimates",
@@ -902,20 +904,26 @@ FORMATS: list[Format] = [
         matches=matches_nomis_population,
         load=reading_csv(load_nomis_population),
         required_columns=tuple(NOMIS_REQUIRED),
-        **_COMMON,
+        source=SOURCE,
+        publisher=PUBLISHER,
+        licence=LICENCE,
     ),
     Format(
         id="ons_boundaries_geojson",
         description="ONS boundary GeoJSON (regions, combined authorities, LADs; EPSG:27700 or WGS84)",
         matches=matches_boundaries,
         load=load_boundaries,
-        **_COMMON,
+        source=SOURCE,
+        publisher=PUBLISHER,
+        licence=LICENCE,
     ),
     Format(
         id="ons_centroids",
         description="ONS area centroids CSV (XXyyCD, XXyyNM, BNG_E, BNG_N, LONG, LAT for LAD / RGN / CAUTH)",
         matches=matches_centroids,
         load=reading_csv(load_centroids),
-        **_COMMON,
+        source=SOURCE,
+        publisher=PUBLISHER,
+        licence=LICENCE,
     ),
 ]

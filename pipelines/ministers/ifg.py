@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 import polars as pl
 
@@ -76,8 +77,21 @@ class IfgTable:
         return f"ifg_{self.name}"
 
 
-def _t(name: str, header: str, signature: str, **kw: object) -> IfgTable:
-    return IfgTable(name, tuple(header.split(",")), frozenset(signature.split(",")), **kw)  # type: ignore[arg-type]
+class _TableOptions(TypedDict, total=False):
+    """IfgTable's optional fields, as keywords to `_t`."""
+
+    dates: tuple[str, ...]
+    date_order: tuple[str, str] | None
+    required: tuple[str, ...]
+    booleans: tuple[str, ...]
+    integers: tuple[str, ...]
+    unique_id: bool
+    typed: bool
+    period_column: str | None
+
+
+def _t(name: str, header: str, signature: str, **kw: Unpack[_TableOptions]) -> IfgTable:
+    return IfgTable(name, tuple(header.split(",")), frozenset(signature.split(",")), **kw)
 
 
 IFG_TABLES: tuple[IfgTable, ...] = (
