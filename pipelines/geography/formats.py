@@ -524,9 +524,10 @@ def load_nomis_population(path: Path, head: Head, workdir: Path) -> FileLoad:
         pl.col("_population").cast(pl.Int64, strict=False).alias("population")
     )
     load = _finish(path, fmt, checked, STG_POPULATION, prepared)
-    years = load.tables[STG_POPULATION]["year"]  # type: ignore[index]
-    if years.len():
-        lo, hi = years.min(), years.max()
+    staged = load.tables[STG_POPULATION]
+    assert isinstance(staged, pl.DataFrame)  # _finish collects the staged rows
+    lo, hi = staged["year"].min(), staged["year"].max()
+    if isinstance(lo, int) and isinstance(hi, int):  # None when no row was staged (rows without a year are rejected)
         load.period = f"mid-{lo}" if lo == hi else f"mid-{lo} .. mid-{hi}"
     return load
 

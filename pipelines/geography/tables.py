@@ -490,6 +490,7 @@ def build_dim_council(dim_lad: pl.DataFrame, pop: pl.DataFrame, councils: pl.Dat
     if dim_lad.is_empty():
         return DIM_COUNCIL.empty()
     latest = dim_lad["vintage"].max()
+    assert isinstance(latest, int)  # dim_lad is not empty and vintage is a non-null INTEGER
     lads = dim_lad.filter(pl.col("vintage") == latest)
     ref = councils.select(pl.col("council_code").alias("lad_code"), "official_name", "county_code")
     lad_rows = lads.join(ref, on="lad_code", how="left").with_columns(

@@ -655,7 +655,7 @@ def finish(
     # Joins do not keep row order; the staging view sorts by line for anyone reading it in Python
     # (tests, pure use). The writer reads the Parquet file and the lookups directly.
     loaded = staging_rows(loaded_rows(rows, lookups), lookups).sort(LINE)
-    period = f"{months.min():%Y-%m} .. {months.max():%Y-%m}" if months.len() else ""
+    period = f"{months.dt.min():%Y-%m} .. {months.dt.max():%Y-%m}" if months.len() else ""
     return FileLoad(
         path=path,
         source=SOURCE,

@@ -308,7 +308,7 @@ def _period(frame: pl.DataFrame, table: IfgTable) -> str:
     col = table.period_column
     if col is None or frame.is_empty():
         return ""
-    lo, hi = frame[col].min(), frame[col].max()
+    lo, hi = frame[col].dt.min(), frame[col].dt.max()
     return f"{lo} .. {hi}" if lo is not None else ""
 
 

@@ -656,7 +656,7 @@ def _finish(
 
 def published_period(staged: pl.DataFrame) -> str:
     dates = staged["published_date"].drop_nulls()
-    return "" if dates.is_empty() else f"{dates.min():%Y-%m-%d} .. {dates.max():%Y-%m-%d}"
+    return "" if dates.is_empty() else f"{dates.dt.min():%Y-%m-%d} .. {dates.dt.max():%Y-%m-%d}"
 
 
 def load_ocds_lines(path: Path, head: Head, workdir: Path) -> FileLoad:

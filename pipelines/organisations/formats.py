@@ -267,7 +267,7 @@ def _updated_period(staged: pl.DataFrame) -> str:
     dates = staged["updated_at"].drop_nulls()
     if dates.is_empty():
         return ""
-    return f"updated {dates.min():%Y-%m-%d} .. {dates.max():%Y-%m-%d}"
+    return f"updated {dates.dt.min():%Y-%m-%d} .. {dates.dt.max():%Y-%m-%d}"
 
 
 def empty_staging() -> pl.DataFrame:

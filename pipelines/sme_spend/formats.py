@@ -361,7 +361,8 @@ def duplicate_check(department_column: str) -> Check:
 def _decimals(raw: pl.Series) -> int:
     """Most decimal places written in a column's cells (the precision it was rounded to)."""
     places = raw.drop_nulls().str.extract(r"\.(\d+)", 1).str.len_chars().max()
-    return int(places) if places is not None else 0
+    # len_chars() is UInt32, so the max is an int, or None when no cell has decimals.
+    return places if isinstance(places, int) else 0
 
 
 def total_consistency_note(loaded: pl.DataFrame, raw: pl.DataFrame, rejected: int) -> str:
