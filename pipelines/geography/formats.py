@@ -23,7 +23,7 @@ import dataclasses
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -388,7 +388,7 @@ def _finish(
 
 
 def _scan_renamed(
-    path: Path, workdir: Path, header: GeoHeader, mapping: dict[str, str | None]
+    path: Path, workdir: Path, header: GeoHeader, mapping: Mapping[str, str | None]
 ) -> tuple[pl.LazyFrame, PreparedText]:
     """Scan as strings and rename publisher columns to staging names (absent ones become null)."""
     prepared = prepare_csv(path, workdir)
@@ -623,9 +623,10 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _polygons(geometry: dict[str, Any]) -> list[Any]:
+def _polygons(geometry: dict[str, Any]) -> Any:
+    """A Polygon's coordinates wrapped as one polygon, a MultiPolygon's as published (callers check the shape)."""
     coords = geometry.get("coordinates")
-    return [coords] if geometry.get("type") == "Polygon" else coords  # type: ignore[return-value]
+    return [coords] if geometry.get("type") == "Polygon" else coords
 
 
 def geometry_problem(geometry: object, crs: str) -> str | None:

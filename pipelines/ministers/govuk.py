@@ -311,8 +311,8 @@ class _Collector:
                     LINE: self.line_of(appointment),
                 }
             )
-        for key, role in self.roles.items():
-            if key in held:
+        for role_key, role in self.roles.items():
+            if role_key in held:
                 continue
             out.append({**self._role_fields(role), LINE: self.line_of(role)})
         return out

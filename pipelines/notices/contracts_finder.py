@@ -316,8 +316,8 @@ def cpv_codes(release: dict) -> str | None:
 
 def awarded_value(release: dict) -> str | None:
     """Sum of the standing awards' amounts as text (None when no award states one; text kept if unreadable)."""
-    amounts = [_dict(a.get("value")).get("amount") for a in live_awards(release)]
-    amounts = [a for a in amounts if a is not None]
+    stated = [_dict(a.get("value")).get("amount") for a in live_awards(release)]
+    amounts = [a for a in stated if a is not None]
     if not amounts:
         return None
     if all(isinstance(a, int | float) and not isinstance(a, bool) for a in amounts):

@@ -162,7 +162,8 @@ def _text(value: object) -> str | None:
 
 def record_to_row(record: dict) -> dict[str, object]:
     """Flatten one organisation record to staging strings (dates are parsed later, in Polars)."""
-    details = record.get("details") if isinstance(record.get("details"), dict) else {}
+    raw_details = record.get("details")
+    details = raw_details if isinstance(raw_details, dict) else {}
     row: dict[str, object] = {
         "slug": _text(details.get("slug")),
         "title": _text(record.get("title")),
@@ -240,8 +241,8 @@ def load_organisations(path: Path, head: Head, workdir: Path) -> FileLoad:
         if problem is not None:
             column, value, reason = problem
             rejects.append(make_reject(path, SOURCE, fmt, index, column, value, reason))
-        else:
-            rows.append(row)  # type: ignore[arg-type]
+        elif row is not None:  # stage_record returns a row or a problem, never neither
+            rows.append(row)
     raw_schema = {c: (pl.Int64() if c == LINE else pl.String()) for c in _RAW_COLUMNS}
     frame = pl.DataFrame(rows, schema=raw_schema) if rows else pl.DataFrame(schema=raw_schema)
     good, bad = split_rejects(_typed(frame).collect(), path, SOURCE, fmt)

@@ -465,7 +465,8 @@ def load(path: Path, head: Head, workdir: Path) -> FileLoad:
     frame = frame.filter(~empty)
     rows_read = frame.height
 
-    department_column = names[mapping.department]  # type: ignore[index]
+    assert mapping.department is not None  # find_header returns SME headers only, and they have a Department cell
+    department_column = names[mapping.department]
     present = {m: names[pos] for m, pos in mapping.measures.items()}
     frame = frame.with_columns(
         clean_text(pl.col(department_column)).alias("department_code"),
