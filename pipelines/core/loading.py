@@ -21,15 +21,17 @@ import polars as pl
 
 from pipelines.core.textio import CHUNK_BYTES, BadLine, Head, UnreadableFileError, field_of_bad_char, prepare_csv
 
-REJECT_SCHEMA: dict[str, pl.DataType] = {
-    "file_name": pl.String(),
-    "source": pl.String(),
-    "format": pl.String(),
-    "line": pl.Int64(),
-    "column_name": pl.String(),
-    "value": pl.String(),
-    "reason": pl.String(),
-}
+REJECT_SCHEMA = pl.Schema(
+    {
+        "file_name": pl.String(),
+        "source": pl.String(),
+        "format": pl.String(),
+        "line": pl.Int64(),
+        "column_name": pl.String(),
+        "value": pl.String(),
+        "reason": pl.String(),
+    }
+)
 
 # Internal columns added by `apply_checks`.
 REJECT_COLUMN = "_reject_column"
@@ -167,7 +169,7 @@ def rejects_frame(bad: pl.DataFrame | pl.LazyFrame, path: Path, source: str, fmt
         pl.col(REJECT_VALUE).str.slice(0, 500).alias("value"),
         pl.col(REJECT_REASON).alias("reason"),
     ).collect()
-    return out.cast(REJECT_SCHEMA)  # type: ignore[arg-type]
+    return out.cast(REJECT_SCHEMA)
 
 
 def empty_rejects() -> pl.DataFrame:

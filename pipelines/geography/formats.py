@@ -23,7 +23,7 @@ import dataclasses
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -106,60 +106,70 @@ STG_POPULATION = "stg_population"
 STG_BOUNDARY = "stg_boundary"
 STG_CENTROID = "stg_centroid"
 
-STAGING_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
-    STG_LAD_REGION: {
-        "lad_code": pl.String(),
-        "lad_name": pl.String(),
-        "region_code": pl.String(),
-        "region_name": pl.String(),
-        "vintage": pl.Int32(),
-        FILE: pl.String(),
-        LINE: pl.Int64(),
-    },
-    STG_LAD_CAUTH: {
-        "lad_code": pl.String(),
-        "lad_name": pl.String(),
-        "ca_code": pl.String(),
-        "ca_name": pl.String(),
-        "vintage": pl.Int32(),
-        FILE: pl.String(),
-        LINE: pl.Int64(),
-    },
-    STG_POPULATION: {
-        "geography_code": pl.String(),
-        "geography_name": pl.String(),
-        "geography_type": pl.String(),
-        "age_name": pl.String(),
-        "gender_name": pl.String(),
-        "measure_name": pl.String(),
-        "population": pl.Int64(),
-        "year": pl.Int32(),
-        FILE: pl.String(),
-        LINE: pl.Int64(),
-    },
-    STG_BOUNDARY: {
-        "level": pl.String(),
-        "code": pl.String(),
-        "name": pl.String(),
-        "vintage": pl.Int32(),
-        "geometry": pl.String(),
-        "longitude": pl.Float64(),
-        "latitude": pl.Float64(),
-        "centroid_source": pl.String(),
-        "source_crs": pl.String(),
-        FILE: pl.String(),
-        LINE: pl.Int64(),
-    },
-    STG_CENTROID: {
-        "level": pl.String(),
-        "code": pl.String(),
-        "name": pl.String(),
-        "vintage": pl.Int32(),
-        "longitude": pl.Float64(),
-        "latitude": pl.Float64(),
-        FILE: pl.String(),
-        LINE: pl.Int64(),
-    },
+STAGING_SCHEMAS: dict[str, pl.Schema] = {
+    STG_LAD_REGION: pl.Schema(
+        {
+            "lad_code": pl.String(),
+            "lad_name": pl.String(),
+            "region_code": pl.String(),
+            "region_name": pl.String(),
+            "vintage": pl.Int32(),
+            FILE: pl.String(),
+            LINE: pl.Int64(),
+        }
+    ),
+    STG_LAD_CAUTH: pl.Schema(
+        {
+            "lad_code": pl.String(),
+            "lad_name": pl.String(),
+            "ca_code": pl.String(),
+            "ca_name": pl.String(),
+            "vintage": pl.Int32(),
+            FILE: pl.String(),
+            LINE: pl.Int64(),
+        }
+    ),
+    STG_POPULATION: pl.Schema(
+        {
+            "geography_code": pl.String(),
+            "geography_name": pl.String(),
+            "geography_type": pl.String(),
+            "age_name": pl.String(),
+            "gender_name": pl.String(),
+            "measure_name": pl.String(),
+            "population": pl.Int64(),
+            "year": pl.Int32(),
+            FILE: pl.String(),
+            LINE: pl.Int64(),
+        }
+    ),
+    STG_BOUNDARY: pl.Schema(
+        {
+            "level": pl.String(),
+            "code": pl.String(),
+            "name": pl.String(),
+            "vintage": pl.Int32(),
+            "geometry": pl.String(),
+            "longitude": pl.Float64(),
+            "latitude": pl.Float64(),
+            "centroid_source": pl.String(),
+            "source_crs": pl.String(),
+            FILE: pl.String(),
+            LINE: pl.Int64(),
+        }
+    ),
+    STG_CENTROID: pl.Schema(
+        {
+            "level": pl.String(),
+            "code": pl.String(),
+            "name": pl.String(),
+            "vintage": pl.Int32(),
+            "longitude": pl.Float64(),
+            "latitude": pl.Float64(),
+            FILE: pl.String(),
+            LINE: pl.Int64(),
+        }
+    ),
 }
 
 
@@ -360,7 +370,7 @@ def _finish(
     frame = checked.collect()
     good, rejects = split_rejects(frame, path, SOURCE, fmt)
     good = good.with_columns(pl.lit(path.name).alias(FILE), **(extra or {}))
-    staged = good.select(list(STAGING_SCHEMAS[table])).cast(STAGING_SCHEMAS[table])  # type: ignore[arg-type]
+    staged = good.select(list(STAGING_SCHEMAS[table])).cast(STAGING_SCHEMAS[table])
     load = FileLoad(
         path=path,
         source=SOURCE,
@@ -378,7 +388,7 @@ def _finish(
 
 
 def _scan_renamed(
-    path: Path, workdir: Path, header: GeoHeader, mapping: dict[str, str | None]
+    path: Path, workdir: Path, header: GeoHeader, mapping: Mapping[str, str | None]
 ) -> tuple[pl.LazyFrame, PreparedText]:
     """Scan as strings and rename publisher columns to staging names (absent ones become null)."""
     prepared = prepare_csv(path, workdir)
@@ -514,9 +524,10 @@ def load_nomis_population(path: Path, head: Head, workdir: Path) -> FileLoad:
         pl.col("_population").cast(pl.Int64, strict=False).alias("population")
     )
     load = _finish(path, fmt, checked, STG_POPULATION, prepared)
-    years = load.tables[STG_POPULATION]["year"]  # type: ignore[index]
-    if years.len():
-        lo, hi = years.min(), years.max()
+    staged = load.tables[STG_POPULATION]
+    assert isinstance(staged, pl.DataFrame)  # _finish collects the staged rows
+    lo, hi = staged["year"].min(), staged["year"].max()
+    if isinstance(lo, int) and isinstance(hi, int):  # None when no row was staged (rows without a year are rejected)
         load.period = f"mid-{lo}" if lo == hi else f"mid-{lo} .. mid-{hi}"
     return load
 
@@ -612,9 +623,10 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _polygons(geometry: dict[str, Any]) -> list[Any]:
+def _polygons(geometry: dict[str, Any]) -> Any:
+    """A Polygon's coordinates wrapped as one polygon, a MultiPolygon's as published (callers check the shape)."""
     coords = geometry.get("coordinates")
-    return [coords] if geometry.get("type") == "Polygon" else coords  # type: ignore[return-value]
+    return [coords] if geometry.get("type") == "Polygon" else coords
 
 
 def geometry_problem(geometry: object, crs: str) -> str | None:
@@ -869,22 +881,24 @@ def _boundary_row(
 
 # --------------------------------------------------------------------------------------------
 
-_COMMON = {"source": SOURCE, "publisher": PUBLISHER, "licence": LICENCE}
-
 FORMATS: list[Format] = [
     Format(
         id="ons_lad_region_lookup",
         description="ONS Local Authority District to Region lookup (any vintage: LADyyCD, LADyyNM, RGNyyCD, RGNyyNM)",
         matches=matches_lad_region,
         load=reading_csv(load_lad_region),
-        **_COMMON,
+        source=SOURCE,
+        publisher=PUBLISHER,
+        licence=LICENCE,
     ),
     Format(
         id="ons_lad_cauth_lookup",
         description="ONS Local Authority District to Combined Authority lookup (LADyyCD, LADyyNM, CAUTHyyCD, CAUTHyyNM)",
         matches=matches_lad_cauth,
         load=reading_csv(load_lad_cauth),
-        **_COMMON,
+        source=SOURCE,
+        publisher=PUBLISHER,
+        licence=LICENCE,
     ),
     Format(
         id="nomis_population_estimates",
@@ -892,20 +906,26 @@ FORMATS: list[Format] = [
         matches=matches_nomis_population,
         load=reading_csv(load_nomis_population),
         required_columns=tuple(NOMIS_REQUIRED),
-        **_COMMON,
+        source=SOURCE,
+        publisher=PUBLISHER,
+        licence=LICENCE,
     ),
     Format(
         id="ons_boundaries_geojson",
         description="ONS boundary GeoJSON (regions, combined authorities, LADs; EPSG:27700 or WGS84)",
         matches=matches_boundaries,
         load=load_boundaries,
-        **_COMMON,
+        source=SOURCE,
+        publisher=PUBLISHER,
+        licence=LICENCE,
     ),
     Format(
         id="ons_centroids",
         description="ONS area centroids CSV (XXyyCD, XXyyNM, BNG_E, BNG_N, LONG, LAT for LAD / RGN / CAUTH)",
         matches=matches_centroids,
         load=reading_csv(load_centroids),
-        **_COMMON,
+        source=SOURCE,
+        publisher=PUBLISHER,
+        licence=LICENCE,
     ),
 ]

@@ -163,7 +163,7 @@ def write_region_lookup(folder: Path, lads: Sequence[Council]) -> Path:
 
 def write_cauth_lookup(folder: Path, lads: Sequence[Council], cas: Sequence[CombinedAuthority]) -> Path:
     names = {c.code: c.name for c in lads}
-    rows = []
+    rows: list[tuple[str, str, str, str, int]] = []
     for ca in cas:
         for code in ca.members:
             rows.append((code, names[code], ca.code, ca.name, len(rows) + 1))

@@ -35,6 +35,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from typing import TypedDict
 
 import polars as pl
 
@@ -71,10 +72,18 @@ LAD_TYPES: dict[str, str] = {
 }
 COUNCIL_TYPES = (*LAD_TYPES.values(), "county council")
 
+
+class _Range(TypedDict):
+    """A Column's inclusive range, passed as its min= and max= keywords."""
+
+    min: float
+    max: float
+
+
 # Plausible England box for centroids (Isles of Scilly to the Essex coast, Cornwall to Berwick).
-_LON = {"min": -7.0, "max": 2.0}
-_LAT = {"min": 49.8, "max": 55.9}
-_VINTAGE = {"min": 2009, "max": 2100}
+_LON: _Range = {"min": -7.0, "max": 2.0}
+_LAT: _Range = {"min": 49.8, "max": 55.9}
+_VINTAGE: _Range = {"min": 2009, "max": 2100}
 
 
 def _lon(description: str = "centroid longitude (WGS84)") -> Column:
@@ -480,6 +489,7 @@ def build_dim_council(dim_lad: pl.DataFrame, pop: pl.DataFrame, councils: pl.Dat
     if dim_lad.is_empty():
         return DIM_COUNCIL.empty()
     latest = dim_lad["vintage"].max()
+    assert isinstance(latest, int)  # dim_lad is not empty and vintage is a non-null INTEGER
     lads = dim_lad.filter(pl.col("vintage") == latest)
     ref = councils.select(pl.col("council_code").alias("lad_code"), "official_name", "county_code")
     lad_rows = lads.join(ref, on="lad_code", how="left").with_columns(

@@ -53,23 +53,25 @@ PUBLISHER = "Crown Commercial Service / Cabinet Office (Digital Marketplace sale
 LICENCE = "Open Government Licence v3.0"
 
 #: The staging schema every layout is cleaned into.
-STAGING_SCHEMA: dict[str, pl.DataType] = {
-    "source_file": pl.String(),
-    "source_line": pl.Int64(),
-    "month": pl.Date(),
-    "financial_year": pl.String(),
-    "framework_family": pl.String(),
-    "framework_iteration": pl.String(),
-    "framework_raw": pl.String(),
-    "lot_number": pl.Int8(),
-    "lot_name": pl.String(),
-    "supplier_name": pl.String(),
-    "supplier_is_sme": pl.Boolean(),
-    "customer_name": pl.String(),
-    "sector": pl.String(),
-    "amount": MONEY,
-    "description": pl.String(),
-}
+STAGING_SCHEMA = pl.Schema(
+    {
+        "source_file": pl.String(),
+        "source_line": pl.Int64(),
+        "month": pl.Date(),
+        "financial_year": pl.String(),
+        "framework_family": pl.String(),
+        "framework_iteration": pl.String(),
+        "framework_raw": pl.String(),
+        "lot_number": pl.Int8(),
+        "lot_name": pl.String(),
+        "supplier_name": pl.String(),
+        "supplier_is_sme": pl.Boolean(),
+        "customer_name": pl.String(),
+        "sector": pl.String(),
+        "amount": MONEY,
+        "description": pl.String(),
+    }
+)
 
 # Logical field -> accepted header keys (see header_key), first match wins.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -326,6 +328,12 @@ MAX_MONTH = pl.date(2040, 12, 1)
 #: Low-cardinality fields parsed once per distinct combination (a "spend code") instead of per row.
 CODED_FIELDS = ("framework", "lot", "sme", "sector", "month", "financial_year", "financial_month")
 
+
+def coded_columns(col: dict[str, str | None]) -> dict[str, str]:
+    """The CODED_FIELDS a file has -> their column names, in CODED_FIELDS order."""
+    return {f: name for f in CODED_FIELDS if (name := col[f]) is not None}
+
+
 #: What a spend code stands for: the columns of dim_spend_code.
 CODE_COLUMNS = (
     "month",
@@ -459,10 +467,11 @@ def keyed_rows(lf: pl.LazyFrame, layout_id: str, col: dict[str, str | None], fil
     cleaned once per distinct value in the lookup tables, which is what lets a 10-million-row
     file pass through at close to the speed of reading it.
     """
-    key_columns = [col[f] for f in CODED_FIELDS if col[f] is not None]
+    key_columns = list(coded_columns(col).values())
 
     def raw(field: str) -> pl.Expr:
-        return pl.col(col[field]) if col[field] else pl.lit(None, dtype=pl.String)
+        name = col[field]
+        return pl.col(name) if name else pl.lit(None, dtype=pl.String)
 
     # The layout is part of the key: the same raw values mean the same thing only within a layout.
     code = pl.struct(pl.lit(layout_id).alias("_layout"), *key_columns).hash(seed=KEY_SEED) // 2
@@ -520,7 +529,8 @@ def _load(layout: Layout):
         ]
         rows = flag_rejects(keyed_rows(lf, layout.id, col, path.name), checks)
         out = _work_file(workdir, path, "rows")
-        key_columns = [col[f] for f in CODED_FIELDS if col[f] is not None]
+        keys = coded_columns(col)
+        key_columns = list(keys.values())
         sparse = [pl.when(pl.col(REJECT_CODE).is_not_null()).then(pl.col(c)).alias(c) for c in SPARSE_COLUMNS]
         # One streaming pass writes the keyed rows and, on the first row of each key only, the raw
         # text that key stands for; the lookups are then read back from those few rows. (A single
@@ -552,7 +562,6 @@ def _load(layout: Layout):
         customers_raw = first_text("buyer_id", ["_customer_raw"])
         descriptions_raw = first_text("description_id", ["_description_raw"])
         fixed = layout.fixed_family if col["framework"] is None else None
-        keys = {f: col[f] for f in CODED_FIELDS if col[f] is not None}
         lookups = {
             CODES: codes_table(codes_raw, keys, fixed, col),
             SUPPLIERS: name_table(suppliers_raw, "supplier_id", "_supplier_raw", "supplier_name"),
@@ -653,7 +662,7 @@ def finish(
     # Joins do not keep row order; the staging view sorts by line for anyone reading it in Python
     # (tests, pure use). The writer reads the Parquet file and the lookups directly.
     loaded = staging_rows(loaded_rows(rows, lookups), lookups).sort(LINE)
-    period = f"{months.min():%Y-%m} .. {months.max():%Y-%m}" if months.len() else ""
+    period = f"{months.dt.min():%Y-%m} .. {months.dt.max():%Y-%m}" if months.len() else ""
     return FileLoad(
         path=path,
         source=SOURCE,

@@ -20,7 +20,7 @@ import polars as pl
 from pipelines.core.loading import FileLoad
 from pipelines.marketplace.formats import CODE, loaded_rows
 
-SUPERSEDED_SCHEMA = {"source_file": pl.String, CODE: pl.Int64}
+SUPERSEDED_SCHEMA = pl.Schema({"source_file": pl.String, CODE: pl.Int64})
 KEYS = ["framework_family", "month"]
 
 

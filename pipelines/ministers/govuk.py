@@ -59,30 +59,34 @@ LICENCE = "Open Government Licence v3.0 (content © Crown copyright)"
 
 MINISTERIAL_ROLE = "ministerial_role"
 
-STAGING_SCHEMA: dict[str, pl.DataType] = {
-    "role_content_id": pl.String(),
-    "role_slug": pl.String(),
-    "role_title": pl.String(),
-    "department_name": pl.String(),
-    "department_slug": pl.String(),
-    "responsibilities_text": pl.String(),
-    "person_name": pl.String(),
-    "person_slug": pl.String(),
-    "started_on": pl.Date(),
-    "ended_on": pl.Date(),
-    "is_current": pl.Boolean(),
-    "seniority": pl.Int64(),
-    "captured_at": pl.Datetime("us"),
-    FILE: pl.String(),
-    LINE: pl.Int64(),
-}
+STAGING_SCHEMA = pl.Schema(
+    {
+        "role_content_id": pl.String(),
+        "role_slug": pl.String(),
+        "role_title": pl.String(),
+        "department_name": pl.String(),
+        "department_slug": pl.String(),
+        "responsibilities_text": pl.String(),
+        "person_name": pl.String(),
+        "person_slug": pl.String(),
+        "started_on": pl.Date(),
+        "ended_on": pl.Date(),
+        "is_current": pl.Boolean(),
+        "seniority": pl.Int64(),
+        "captured_at": pl.Datetime("us"),
+        FILE: pl.String(),
+        LINE: pl.Int64(),
+    }
+)
 
 # Raw (pre-typing) row fields; started_on/ended_on stay text until checked.
-_RAW_SCHEMA: dict[str, pl.DataType] = {
-    **{k: v for k, v in STAGING_SCHEMA.items() if k not in ("started_on", "ended_on")},
-    "started_on": pl.String(),
-    "ended_on": pl.String(),
-}
+_RAW_SCHEMA = pl.Schema(
+    {
+        **{k: v for k, v in STAGING_SCHEMA.items() if k not in ("started_on", "ended_on")},
+        "started_on": pl.String(),
+        "ended_on": pl.String(),
+    }
+)
 
 
 def empty_staging() -> pl.DataFrame:
@@ -307,8 +311,8 @@ class _Collector:
                     LINE: self.line_of(appointment),
                 }
             )
-        for key, role in self.roles.items():
-            if key in held:
+        for role_key, role in self.roles.items():
+            if role_key in held:
                 continue
             out.append({**self._role_fields(role), LINE: self.line_of(role)})
         return out
@@ -441,7 +445,7 @@ def load_document(path: Path, head: Head, workdir: Path, *, schema_name: str) ->
     checked = apply_checks(frame.lazy(), _checks()).collect()
     good, rejects = split_rejects(checked, path, SOURCE, fmt)
     good = good.with_columns(pl.col("__started").alias("started_on"), pl.col("__ended").alias("ended_on"))
-    good = good.select(list(STAGING_SCHEMA)).cast(STAGING_SCHEMA)  # type: ignore[arg-type]
+    good = good.select(list(STAGING_SCHEMA)).cast(STAGING_SCHEMA)
     rejects = pl.concat([rejects, rejects_from_dicts(collector.rejects)])
     if collector.skipped_roles:
         notes.append(f"{collector.skipped_roles} non-ministerial role entries (board members, envoys) skipped")

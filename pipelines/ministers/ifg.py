@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 import polars as pl
 
@@ -76,8 +77,21 @@ class IfgTable:
         return f"ifg_{self.name}"
 
 
-def _t(name: str, header: str, signature: str, **kw: object) -> IfgTable:
-    return IfgTable(name, tuple(header.split(",")), frozenset(signature.split(",")), **kw)  # type: ignore[arg-type]
+class _TableOptions(TypedDict, total=False):
+    """IfgTable's optional fields, as keywords to `_t`."""
+
+    dates: tuple[str, ...]
+    date_order: tuple[str, str] | None
+    required: tuple[str, ...]
+    booleans: tuple[str, ...]
+    integers: tuple[str, ...]
+    unique_id: bool
+    typed: bool
+    period_column: str | None
+
+
+def _t(name: str, header: str, signature: str, **kw: Unpack[_TableOptions]) -> IfgTable:
+    return IfgTable(name, tuple(header.split(",")), frozenset(signature.split(",")), **kw)
 
 
 IFG_TABLES: tuple[IfgTable, ...] = (
@@ -161,9 +175,9 @@ IFG_TABLES: tuple[IfgTable, ...] = (
 TABLES_BY_NAME = {t.name: t for t in IFG_TABLES}
 
 
-def staging_schema(table: IfgTable) -> dict[str, pl.DataType]:
+def staging_schema(table: IfgTable) -> pl.Schema:
     """The staging frame's columns and types (used for empty frames when no file was found)."""
-    schema: dict[str, pl.DataType] = {}
+    schema = pl.Schema()
     for col in table.columns:
         if table.typed and col in table.dates:
             schema[col] = pl.Date()
@@ -294,7 +308,7 @@ def _period(frame: pl.DataFrame, table: IfgTable) -> str:
     col = table.period_column
     if col is None or frame.is_empty():
         return ""
-    lo, hi = frame[col].min(), frame[col].max()
+    lo, hi = frame[col].dt.min(), frame[col].dt.max()
     return f"{lo} .. {hi}" if lo is not None else ""
 
 
@@ -311,7 +325,7 @@ def load_table(path: Path, head: Head, workdir: Path, table: IfgTable) -> FileLo
         typed_cols = [*table.dates, *table.booleans, *table.integers]
         good = good.with_columns([pl.col(_typed(c)).alias(c) for c in typed_cols])
     good = good.with_columns(pl.lit(path.name).alias(FILE)).select(list(staging_schema(table)))
-    good = good.cast(staging_schema(table))  # type: ignore[arg-type]
+    good = good.cast(staging_schema(table))
     notes = [f"{prepared.encoding}, {prepared.line_endings} line endings"]
     ignored = [c for c in canonical if c not in table.columns]
     if ignored:

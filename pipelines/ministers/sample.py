@@ -259,7 +259,7 @@ def _appointments(world: World) -> None:
         for seg_start, seg_end in zip(cuts, cuts[1:], strict=False):
             keep = holder is not None and _in_government(holder, seg_start) and holder.free(seg_start, seg_end)
             keep = keep and rng.random() < (0.35 if post.rank == "PM" else 0.55)
-            if not keep:
+            if holder is None or not keep:  # keep implies a holder; testing it too lets mypy see that
                 if holder is not None:
                     world.appointments.append(Appointment(_uuid(rng), holder, i, began, seg_start))
                     ended_at[(post.name, seg_start)] = holder
@@ -374,7 +374,7 @@ def write_ifg(folder: Path, world: World) -> list[Path]:
     """Write the eleven IfG tables; returns their paths."""
     rng = world.rng
     link_ids: dict[str, str] = {}
-    link_rows = []
+    link_rows: list[list[object]] = []
     for name, pred, succ, kind, date in ORG_LINKS:
         link_id = link_ids.setdefault(name, _uuid(rng))
         link_rows.append([link_id, world.org_ids[pred], world.org_ids[succ], kind, date, date])
@@ -552,7 +552,7 @@ class GovukBuilder:
 
     def person(self, person: Person, appointments: list[Appointment]) -> dict:
         top_rank = min(
-            (POSTS[a.post_key].rank for a in appointments if a.end is None), key=RANK_VALUE.get, default="PUSS"
+            (POSTS[a.post_key].rank for a in appointments if a.end is None), key=RANK_VALUE.__getitem__, default="PUSS"
         )
         slug = _slugify(person.current_name)
         path = f"/government/people/{slug}"

@@ -75,34 +75,36 @@ DATE_COLUMNS = ("published_date", "deadline_date", "awarded_date", "contract_sta
 MONEY_COLUMNS = ("tender_value", "awarded_value")
 BOOL_COLUMNS = ("suitable_for_sme", "suitable_for_vcse", "awarded_to_sme")
 
-STAGING_SCHEMA: dict[str, pl.DataType] = {
-    "notice_id": pl.String(),
-    "ocid": pl.String(),
-    "source_format": pl.String(),
-    "title": pl.String(),
-    "description": pl.String(),
-    "buyer_name": pl.String(),
-    "notice_type": pl.String(),
-    "status": pl.String(),
-    "published_date": pl.Date(),
-    "deadline_date": pl.Date(),
-    "awarded_date": pl.Date(),
-    "tender_value": MONEY,
-    "awarded_value": MONEY,
-    "currency": pl.String(),
-    "region": pl.String(),
-    "postcode": pl.String(),
-    "suitable_for_sme": pl.Boolean(),
-    "suitable_for_vcse": pl.Boolean(),
-    "awarded_to_sme": pl.Boolean(),
-    "supplier_names": pl.String(),
-    "cpv_codes": pl.String(),
-    "contract_start": pl.Date(),
-    "contract_end": pl.Date(),
-    "url": pl.String(),
-    "source_file": pl.String(),
-    "source_line": pl.Int64(),
-}
+STAGING_SCHEMA = pl.Schema(
+    {
+        "notice_id": pl.String(),
+        "ocid": pl.String(),
+        "source_format": pl.String(),
+        "title": pl.String(),
+        "description": pl.String(),
+        "buyer_name": pl.String(),
+        "notice_type": pl.String(),
+        "status": pl.String(),
+        "published_date": pl.Date(),
+        "deadline_date": pl.Date(),
+        "awarded_date": pl.Date(),
+        "tender_value": MONEY,
+        "awarded_value": MONEY,
+        "currency": pl.String(),
+        "region": pl.String(),
+        "postcode": pl.String(),
+        "suitable_for_sme": pl.Boolean(),
+        "suitable_for_vcse": pl.Boolean(),
+        "awarded_to_sme": pl.Boolean(),
+        "supplier_names": pl.String(),
+        "cpv_codes": pl.String(),
+        "contract_start": pl.Date(),
+        "contract_end": pl.Date(),
+        "url": pl.String(),
+        "source_file": pl.String(),
+        "source_line": pl.Int64(),
+    }
+)
 
 _RAW_COLUMNS = [c for c in STAGING_SCHEMA if c != "source_file"]
 
@@ -314,8 +316,8 @@ def cpv_codes(release: dict) -> str | None:
 
 def awarded_value(release: dict) -> str | None:
     """Sum of the standing awards' amounts as text (None when no award states one; text kept if unreadable)."""
-    amounts = [_dict(a.get("value")).get("amount") for a in live_awards(release)]
-    amounts = [a for a in amounts if a is not None]
+    stated = [_dict(a.get("value")).get("amount") for a in live_awards(release)]
+    amounts = [a for a in stated if a is not None]
     if not amounts:
         return None
     if all(isinstance(a, int | float) and not isinstance(a, bool) for a in amounts):
@@ -654,7 +656,7 @@ def _finish(
 
 def published_period(staged: pl.DataFrame) -> str:
     dates = staged["published_date"].drop_nulls()
-    return "" if dates.is_empty() else f"{dates.min():%Y-%m-%d} .. {dates.max():%Y-%m-%d}"
+    return "" if dates.is_empty() else f"{dates.dt.min():%Y-%m-%d} .. {dates.dt.max():%Y-%m-%d}"
 
 
 def load_ocds_lines(path: Path, head: Head, workdir: Path) -> FileLoad:

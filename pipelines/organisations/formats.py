@@ -51,22 +51,24 @@ LINK_FIELDS = {
     "superseding_slugs": "superseding_organisations",
 }
 
-STAGING_SCHEMA: dict[str, pl.DataType] = {
-    "slug": pl.String(),
-    "title": pl.String(),
-    "abbreviation": pl.String(),
-    "format": pl.String(),
-    "govuk_status": pl.String(),
-    "closed_at": pl.Date(),
-    "parent_slugs": pl.String(),
-    "child_slugs": pl.String(),
-    "superseded_slugs": pl.String(),
-    "superseding_slugs": pl.String(),
-    "content_id": pl.String(),
-    "updated_at": pl.Datetime("us"),
-    "source_file": pl.String(),
-    "source_line": pl.Int64(),
-}
+STAGING_SCHEMA = pl.Schema(
+    {
+        "slug": pl.String(),
+        "title": pl.String(),
+        "abbreviation": pl.String(),
+        "format": pl.String(),
+        "govuk_status": pl.String(),
+        "closed_at": pl.Date(),
+        "parent_slugs": pl.String(),
+        "child_slugs": pl.String(),
+        "superseded_slugs": pl.String(),
+        "superseding_slugs": pl.String(),
+        "content_id": pl.String(),
+        "updated_at": pl.Datetime("us"),
+        "source_file": pl.String(),
+        "source_line": pl.Int64(),
+    }
+)
 
 _RAW_COLUMNS = [c for c in STAGING_SCHEMA if c not in ("source_file",)]
 
@@ -160,7 +162,8 @@ def _text(value: object) -> str | None:
 
 def record_to_row(record: dict) -> dict[str, object]:
     """Flatten one organisation record to staging strings (dates are parsed later, in Polars)."""
-    details = record.get("details") if isinstance(record.get("details"), dict) else {}
+    raw_details = record.get("details")
+    details = raw_details if isinstance(raw_details, dict) else {}
     row: dict[str, object] = {
         "slug": _text(details.get("slug")),
         "title": _text(record.get("title")),
@@ -238,8 +241,8 @@ def load_organisations(path: Path, head: Head, workdir: Path) -> FileLoad:
         if problem is not None:
             column, value, reason = problem
             rejects.append(make_reject(path, SOURCE, fmt, index, column, value, reason))
-        else:
-            rows.append(row)  # type: ignore[arg-type]
+        elif row is not None:  # stage_record returns a row or a problem, never neither
+            rows.append(row)
     raw_schema = {c: (pl.Int64() if c == LINE else pl.String()) for c in _RAW_COLUMNS}
     frame = pl.DataFrame(rows, schema=raw_schema) if rows else pl.DataFrame(schema=raw_schema)
     good, bad = split_rejects(_typed(frame).collect(), path, SOURCE, fmt)
@@ -265,7 +268,7 @@ def _updated_period(staged: pl.DataFrame) -> str:
     dates = staged["updated_at"].drop_nulls()
     if dates.is_empty():
         return ""
-    return f"updated {dates.min():%Y-%m-%d} .. {dates.max():%Y-%m-%d}"
+    return f"updated {dates.dt.min():%Y-%m-%d} .. {dates.dt.max():%Y-%m-%d}"
 
 
 def empty_staging() -> pl.DataFrame:

@@ -229,6 +229,6 @@ def build_organisations(
     dept_ref = departments() if dept_ref is None else dept_ref
     api = api_organisations(staged)
     closed = reference_closed_bodies(bodies, api["slug"])
-    orgs = pl.concat([api, closed.cast(api.schema)], how="vertical")  # type: ignore[arg-type]
+    orgs = pl.concat([api, closed.cast(api.schema)], how="vertical")
     dim = with_departments(orgs, dept_ref).sort("slug")
     return {DIM_ORGANISATION.name: DIM_ORGANISATION.conform(dim)}

@@ -151,15 +151,17 @@ REQUIRED_HEADERS = ("Department", "Direct Spend with SMEs (£m)", "Total Spend w
 #: Money columns whose department rows should add up to the published total row.
 SUMMED_MEASURES = ("total_procurement_spend_m", "direct_sme_spend_m", "indirect_sme_spend_m", "total_sme_spend_m")
 
-STAGING_SCHEMA: dict[str, pl.DataType] = {
-    "financial_year": pl.String(),
-    "department_code": pl.String(),
-    "department_id": pl.String(),
-    "row_type": pl.String(),
-    **{m.name: (pl.Int64() if m.kind == "count" else pl.Float64()) for m in MEASURES},
-    FILE: pl.String(),
-    LINE: pl.Int64(),
-}
+STAGING_SCHEMA = pl.Schema(
+    {
+        "financial_year": pl.String(),
+        "department_code": pl.String(),
+        "department_id": pl.String(),
+        "row_type": pl.String(),
+        **{m.name: (pl.Int64() if m.kind == "count" else pl.Float64()) for m in MEASURES},
+        FILE: pl.String(),
+        LINE: pl.Int64(),
+    }
+)
 
 
 def normalise_header(cell: str) -> str:
@@ -359,7 +361,8 @@ def duplicate_check(department_column: str) -> Check:
 def _decimals(raw: pl.Series) -> int:
     """Most decimal places written in a column's cells (the precision it was rounded to)."""
     places = raw.drop_nulls().str.extract(r"\.(\d+)", 1).str.len_chars().max()
-    return int(places) if places is not None else 0
+    # len_chars() is UInt32, so the max is an int, or None when no cell has decimals.
+    return places if isinstance(places, int) else 0
 
 
 def total_consistency_note(loaded: pl.DataFrame, raw: pl.DataFrame, rejected: int) -> str:
@@ -462,7 +465,8 @@ def load(path: Path, head: Head, workdir: Path) -> FileLoad:
     frame = frame.filter(~empty)
     rows_read = frame.height
 
-    department_column = names[mapping.department]  # type: ignore[index]
+    assert mapping.department is not None  # find_header returns SME headers only, and they have a Department cell
+    department_column = names[mapping.department]
     present = {m: names[pos] for m, pos in mapping.measures.items()}
     frame = frame.with_columns(
         clean_text(pl.col(department_column)).alias("department_code"),

@@ -28,7 +28,7 @@ FIRST_YEAR = 2013
 LAST_YEAR = 2021  # 2021/22
 
 #: Per department "slot": 2019/20 procurement spend (£m) and the published 2019/20 direct % with SMEs.
-SLOTS_2019: dict[str, tuple[int, float]] = {
+SLOTS_2019: dict[str, tuple[float, float]] = {
     "BEIS": (1800, 28.6),
     "CO": (1500, 9.3),
     "DCMS": (300, 44.1),

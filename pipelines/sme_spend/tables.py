@@ -195,7 +195,7 @@ def attach_lineage(frame: pl.DataFrame) -> pl.DataFrame:
 def build_sme_spend(stg: Mapping[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     """Staging frames -> fact_sme_spend, meta_sme_spend_superseded and mart_sme_share."""
     staged = stg.get(STAGING_TABLE)
-    staged = empty_staging() if staged is None else staged.select(list(STAGING_SCHEMA)).cast(STAGING_SCHEMA)  # type: ignore[arg-type]
+    staged = empty_staging() if staged is None else staged.select(list(STAGING_SCHEMA)).cast(STAGING_SCHEMA)
     kept, superseded = keep_latest_file_per_year(staged)
     fact = FACT_SME_SPEND.conform(attach_lineage(kept).sort("fy_start_year", LINE))
     return {FACT_TABLE: fact, SUPERSEDED_TABLE: superseded, MART_TABLE: sme_share_mart(fact)}

@@ -113,16 +113,18 @@ class Target:
     org_name: str
 
 
-BUYER_SCHEMA: dict[str, pl.DataType] = {
-    "buyer_name": pl.String(),
-    "normalized_name": pl.String(),
-    "org_kind": pl.String(),
-    "org_code": pl.String(),
-    "org_name": pl.String(),
-    "match_method": pl.String(),
-    "match_score": pl.Float64(),
-    "matched_key": pl.String(),
-}
+BUYER_SCHEMA = pl.Schema(
+    {
+        "buyer_name": pl.String(),
+        "normalized_name": pl.String(),
+        "org_kind": pl.String(),
+        "org_code": pl.String(),
+        "org_name": pl.String(),
+        "match_method": pl.String(),
+        "match_score": pl.Float64(),
+        "matched_key": pl.String(),
+    }
+)
 
 
 def _council_targets(councils: pl.DataFrame) -> tuple[dict[str, list[Target]], dict[str, list[Target]]]:
@@ -168,27 +170,37 @@ def _ca_body_name(name: str, code: str) -> str:
     return f"{name} Combined Authority"
 
 
-def _central_targets(orgs: pl.DataFrame, departments: pl.DataFrame) -> dict[str, list[Target]]:
-    keys: dict[str, list[Target]] = {}
+def _add_central(keys: dict[str, list[Target]], key: str, target: Target) -> None:
+    """File `target` under `key` unless the key is empty or already holds that organisation."""
+    bucket = keys.setdefault(key, []) if key else []
+    if key and all(t.org_code != target.org_code for t in bucket):
+        bucket.append(target)
 
-    def add(key: str, target: Target) -> None:
-        bucket = keys.setdefault(key, []) if key else []
-        if key and all(t.org_code != target.org_code for t in bucket):
-            bucket.append(target)
 
+def _organisation_names(row: dict) -> set[str]:
+    """An organisation's title, the title without a leading 'The', and a usable abbreviation."""
+    names = {row["title"], re.sub(r"^the\s+", "", row["title"], flags=re.IGNORECASE)}
+    abbreviation = (row.get("abbreviation") or "").strip()
+    if 2 <= len(abbreviation) <= 12 and abbreviation.lower() != row["title"].lower():
+        names.add(abbreviation)
+    return names
+
+
+def _add_organisations(keys: dict[str, list[Target]], orgs: pl.DataFrame) -> None:
+    """GOV.UK organisations by title and abbreviation; the first organisation to claim a key keeps it."""
     # Live organisations first: a closed body sharing a name or abbreviation with a live one
     # (DCMS 2017-23 and DCMS today) yields to it, so the name still resolves.
     ordered_orgs = orgs.sort(pl.col("is_closed").fill_null(False)) if "is_closed" in orgs.columns else orgs
     for row in ordered_orgs.iter_rows(named=True):
         target = Target("central_government", row["slug"], row["title"])
-        names = {row["title"], re.sub(r"^the\s+", "", row["title"], flags=re.IGNORECASE)}
-        abbreviation = (row.get("abbreviation") or "").strip()
-        if 2 <= len(abbreviation) <= 12 and abbreviation.lower() != row["title"].lower():
-            names.add(abbreviation)
-        for name in names:
+        for name in _organisation_names(row):
             key = basic_key(name)
             if key not in keys:
-                add(key, target)
+                _add_central(keys, key, target)
+
+
+def _add_departments(keys: dict[str, list[Target]], departments: pl.DataFrame) -> None:
+    """Departments from the reference by name and alias, where no organisation record owns the name."""
     # Current departments first, so a name shared with a predecessor (DCMS 1997-2017 and
     # DCMS since 2023; MHCLG 2018-21 and since 2024) means today's department.
     taken: set[str] = set()
@@ -206,7 +218,14 @@ def _central_targets(orgs: pl.DataFrame, departments: pl.DataFrame) -> dict[str,
             taken.add(key)
             if key in keys and all(t.org_code != slug for t in keys[key]):
                 continue  # an organisation record already owns this name
-            add(key, target)
+            _add_central(keys, key, target)
+
+
+def _central_targets(orgs: pl.DataFrame, departments: pl.DataFrame) -> dict[str, list[Target]]:
+    """Central government keys -> targets: organisation records first, then the department reference."""
+    keys: dict[str, list[Target]] = {}
+    _add_organisations(keys, orgs)
+    _add_departments(keys, departments)
     return keys
 
 

@@ -62,13 +62,15 @@ def distinct_buyer_names(
     `spend` holds loaded keyed rows (buyer_id, spend_code_id, amount); `codes` maps spend codes to
     sectors; `customers` maps buyer_id to the published name; `notices` has buyer_name.
     """
-    schema = {
-        "buyer_id": pl.Int64,
-        "buyer_name": pl.String,
-        "sector": pl.String,
-        "n_rows": pl.Int64,
-        "spend": pl.Float64,
-    }
+    schema = pl.Schema(
+        {
+            "buyer_id": pl.Int64,
+            "buyer_name": pl.String,
+            "sector": pl.String,
+            "n_rows": pl.Int64,
+            "spend": pl.Float64,
+        }
+    )
     per_code = (
         spend.group_by("buyer_id", "spend_code_id")
         .agg(pl.len().alias("n"), pl.col("amount").cast(pl.Float64).sum().alias("spend"))

@@ -785,13 +785,15 @@ def _unused_column_noted(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _description_is_kept(con: duckdb.DuckDBPyConnection) -> None:
-    length = one(con, "SELECT max(length(description)) FROM dim_description")[0]  # type: ignore[index]
-    assert length >= 50 * MIB - 20
+    row = one(con, "SELECT max(length(description)) FROM dim_description")
+    assert row is not None
+    assert row[0] >= 50 * MIB - 20
 
 
 def _nul_kept(con: duckdb.DuckDBPyConnection) -> None:
     rows = one(con, "SELECT count(*) FROM dim_supplier WHERE supplier_name LIKE 'Acme%Cloud'")
-    assert rows[0] == 1  # type: ignore[index]
+    assert rows is not None
+    assert rows[0] == 1
 
 
 def _cafe(con: duckdb.DuckDBPyConnection) -> None:

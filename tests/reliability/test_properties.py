@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tempfile
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -370,7 +371,7 @@ def test_ocds_json_lines_reconcile(tmp_path: Path, first: str, rest: list[str]) 
 MONEY_LIMIT = Decimal("9999999999999999.99")
 
 
-def _parse(expr_fn, values: list[str]) -> list:  # type: ignore[no-untyped-def]
+def _parse(expr_fn: Callable[[pl.Expr], pl.Expr], values: list[str]) -> list:
     return pl.DataFrame({"v": values}, schema={"v": pl.String}).select(expr_fn(pl.col("v")).alias("v"))["v"].to_list()
 
 
