@@ -13,7 +13,7 @@ import csv
 import functools
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +40,14 @@ REJECT_REASON = "_reject_reason"
 REJECT_CODE = "_reject_code"
 LINE = "source_line"
 FILE = "source_file"
+
+
+def staging(stg: Mapping[str, pl.DataFrame | pl.LazyFrame], name: str, schema: pl.Schema) -> pl.DataFrame:
+    """The staging frame `name` (collected), or an empty one of `schema` when no file of that kind was found."""
+    frame = stg.get(name)
+    if frame is None:
+        return pl.DataFrame(schema=schema)
+    return frame.collect() if isinstance(frame, pl.LazyFrame) else frame
 
 
 @dataclass

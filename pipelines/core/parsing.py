@@ -27,6 +27,12 @@ def clean_text(expr: pl.Expr) -> pl.Expr:
     return pl.when(out == "").then(None).otherwise(out)
 
 
+def parse_bool(expr: pl.Expr, true_words: tuple[str, ...], false_words: tuple[str, ...]) -> pl.Expr:
+    """A flag written as one of `true_words` / `false_words` (any case, surrounding spaces ignored); else null."""
+    s = expr.str.strip_chars().str.to_lowercase()
+    return pl.when(s.is_in(list(true_words))).then(True).when(s.is_in(list(false_words))).then(False).otherwise(None)
+
+
 def parse_money(expr: pl.Expr) -> pl.Expr:
     """Parse '1234.5', '£1,234.56', '(1,234.56)', '-£10', '10-', '1.2e3', ' 10 ' to Decimal(18, 2).
 

@@ -177,6 +177,16 @@ def read_head(path: Path) -> Head:
     return Head(path=path, kind=kind, encoding=encoding, text=text, lines=lines)
 
 
+def read_json(path: Path) -> object:
+    """The whole file parsed as JSON, or UnreadableFileError naming the line where it breaks."""
+    try:
+        return json.loads(read_text(path))
+    except ValueError as exc:
+        raise UnreadableFileError(
+            path, f"not valid JSON: {getattr(exc, 'msg', exc)}", line=getattr(exc, "lineno", None)
+        ) from None
+
+
 def read_text(path: Path) -> str:
     """The whole file as text (UTF-8, UTF-8 BOM, UTF-16 or Windows-1252), newlines as \\n.
 

@@ -173,11 +173,6 @@ STAGING_SCHEMAS: dict[str, pl.Schema] = {
 }
 
 
-def empty_staging(name: str) -> pl.DataFrame:
-    """A correctly typed empty staging frame (for builds where no file of that kind was found)."""
-    return pl.DataFrame(schema=STAGING_SCHEMAS[name])
-
-
 # --------------------------------------------------------------------------------------------
 # Header recognition (CSV)
 # --------------------------------------------------------------------------------------------
@@ -807,7 +802,7 @@ def load_boundaries(path: Path, head: Head, workdir: Path) -> FileLoad:
             else:
                 row[FILE] = path.name
                 rows.append(row)
-    frame = pl.DataFrame(rows, schema=STAGING_SCHEMAS[STG_BOUNDARY]) if rows else empty_staging(STG_BOUNDARY)
+    frame = pl.DataFrame(rows, schema=STAGING_SCHEMAS[STG_BOUNDARY]) if rows else pl.DataFrame(schema=STAGING_SCHEMAS[STG_BOUNDARY])
     load = FileLoad(
         path=path,
         source=SOURCE,

@@ -40,15 +40,15 @@ from typing import TypedDict
 import polars as pl
 
 from pipelines.config import CODE_REFERENCE_DIR
-from pipelines.core.loading import FILE, LINE, FileLoad
+from pipelines.core.loading import FILE, LINE, FileLoad, staging
 from pipelines.core.schema import Column, Table, references
 from pipelines.geography.formats import (
+    STAGING_SCHEMAS,
     STG_BOUNDARY,
     STG_CENTROID,
     STG_LAD_CAUTH,
     STG_LAD_REGION,
     STG_POPULATION,
-    empty_staging,
 )
 
 COUNCILS_CSV = CODE_REFERENCE_DIR / "councils.csv"
@@ -294,10 +294,7 @@ def official_name_fallback(name: str) -> str:
 
 
 def _staging(stg: Mapping[str, pl.DataFrame], name: str) -> pl.DataFrame:
-    frame = stg.get(name)
-    if frame is None:
-        return empty_staging(name)
-    return frame.lazy().collect() if isinstance(frame, pl.LazyFrame) else frame
+    return staging(stg, name, STAGING_SCHEMAS[name])
 
 
 def _first_per(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:

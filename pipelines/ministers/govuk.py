@@ -89,10 +89,6 @@ _RAW_SCHEMA = pl.Schema(
 )
 
 
-def empty_staging() -> pl.DataFrame:
-    return pl.DataFrame(schema=STAGING_SCHEMA)
-
-
 # --- HTML responsibilities -> plain text ------------------------------------------------------
 
 _BLOCK_TAGS = {"p", "li", "ul", "ol", "br", "div", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "dt", "dd"}

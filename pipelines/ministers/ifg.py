@@ -39,7 +39,7 @@ from pipelines.core.loading import (
     truncated_row_checks,
     unique_names,
 )
-from pipelines.core.parsing import clean_text, parse_date
+from pipelines.core.parsing import clean_text, parse_bool, parse_date
 from pipelines.core.textio import Head, UnreadableFileError, prepare_csv
 
 SOURCE = "ifg_ministers"
@@ -192,12 +192,6 @@ def staging_schema(table: IfgTable) -> pl.Schema:
     return schema
 
 
-def empty_staging(name: str) -> pl.DataFrame:
-    """A correctly typed empty staging frame, e.g. empty_staging('stg_ifg_post')."""
-    table = TABLES_BY_NAME[name.removeprefix("stg_ifg_")]
-    return pl.DataFrame(schema=staging_schema(table))
-
-
 # --- recognition -------------------------------------------------------------------------
 
 
@@ -232,11 +226,6 @@ def _matches(head: Head, table: IfgTable) -> bool:
 # --- typing ------------------------------------------------------------------------------
 
 
-def _parse_bool(expr: pl.Expr) -> pl.Expr:
-    s = expr.str.to_lowercase()
-    return pl.when(s.is_in(TRUE_WORDS)).then(True).when(s.is_in(FALSE_WORDS)).then(False).otherwise(None)
-
-
 def _parse_whole(expr: pl.Expr) -> pl.Expr:
     """'152' or '152.0' -> 152; anything else (incl. '152.5') -> null."""
     ok = expr.str.contains(r"^[-+]?\d+(\.0+)?$")
@@ -254,7 +243,7 @@ def _typing_exprs(table: IfgTable) -> list[pl.Expr]:
     for col in table.dates:
         exprs.append(parse_date(pl.col(col)).alias(_typed(col)))
     for col in table.booleans:
-        exprs.append(_parse_bool(pl.col(col)).alias(_typed(col)))
+        exprs.append(parse_bool(pl.col(col), TRUE_WORDS, FALSE_WORDS).alias(_typed(col)))
     for col in table.integers:
         exprs.append(_parse_whole(pl.col(col)).alias(_typed(col)))
     return exprs

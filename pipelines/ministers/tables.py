@@ -30,6 +30,7 @@ import datetime as dt
 
 import polars as pl
 
+from pipelines.core.loading import staging
 from pipelines.core.schema import Column, Table
 from pipelines.ministers.digital import (
     RULE_GOVUK,
@@ -44,9 +45,10 @@ from pipelines.ministers.digital import (
     read_overrides,
     title_candidates,
 )
+from pipelines.ministers.govuk import STAGING_SCHEMA as GOVUK_SCHEMA
 from pipelines.ministers.govuk import STAGING_TABLE as GOVUK_STAGING
-from pipelines.ministers.govuk import empty_staging as empty_govuk_staging
-from pipelines.ministers.ifg import empty_staging as empty_ifg_staging
+from pipelines.ministers.ifg import TABLES_BY_NAME as IFG_TABLES
+from pipelines.ministers.ifg import staging_schema as ifg_staging_schema
 from pipelines.reference import departments, lineage_of, resolve_department
 
 SOURCE_LABEL = "IfG Ministers Database"
@@ -157,10 +159,9 @@ TABLES: tuple[Table, ...] = (FACT, DIM_ROLE, DIM_DEPARTMENT)
 
 def _stg(stg: dict, name: str) -> pl.DataFrame:
     """A staging frame, or a correctly typed empty one when no file of that kind was found."""
-    frame = stg.get(name)
-    if frame is None:
-        return empty_govuk_staging() if name == GOVUK_STAGING else empty_ifg_staging(name)
-    return frame.collect() if isinstance(frame, pl.LazyFrame) else frame
+    if name == GOVUK_STAGING:
+        return staging(stg, name, GOVUK_SCHEMA)
+    return staging(stg, name, ifg_staging_schema(IFG_TABLES[name.removeprefix("stg_ifg_")]))
 
 
 # --- people, posts, characteristics -----------------------------------------------------------

@@ -50,8 +50,8 @@ from pipelines.core.loading import (
     rejects_from_dicts,
     split_rejects,
 )
-from pipelines.core.parsing import MONEY, parse_date, parse_money
-from pipelines.core.textio import Head, UnreadableFileError, read_text
+from pipelines.core.parsing import MONEY, parse_bool, parse_date, parse_money
+from pipelines.core.textio import Head, UnreadableFileError, read_json, read_text
 
 SOURCE = "contracts_finder"
 STAGING = "stg_contract_notice"
@@ -502,11 +502,6 @@ def matches_search(head: Head) -> bool:
 # --------------------------------------------------------------------------------------------- loading
 
 
-def _parse_bool(expr: pl.Expr) -> pl.Expr:
-    s = expr.str.strip_chars().str.to_lowercase()
-    return pl.when(s.is_in(list(TRUE_WORDS))).then(True).when(s.is_in(list(FALSE_WORDS))).then(False).otherwise(None)
-
-
 def typed_checks(fields: dict[str, str]) -> tuple[list[Check], list[pl.Expr]]:
     """Checks (value present but unreadable; no publication date; negative amount) and the typed columns."""
 
@@ -526,7 +521,7 @@ def typed_checks(fields: dict[str, str]) -> tuple[list[Check], list[pl.Expr]]:
         checks.append(Check(name(col), value < 0, "negative amount", value=pl.col(col)))
         parsed.append(value.alias(col))
     for col in BOOL_COLUMNS:
-        value = _parse_bool(pl.col(col))
+        value = parse_bool(pl.col(col), TRUE_WORDS, FALSE_WORDS)
         checks.append(
             Check(name(col), pl.col(col).is_not_null() & value.is_null(), "not true/false", value=pl.col(col))
         )
@@ -619,16 +614,6 @@ def json_lines(text: str) -> Iterator[tuple[int, object]]:
             )
 
 
-def parse_json_file(path: Path) -> object:
-    """The whole file parsed as JSON, or UnreadableFileError naming the line where it breaks."""
-    try:
-        return json.loads(read_text(path))
-    except ValueError as exc:
-        raise UnreadableFileError(
-            path, f"not valid JSON: {getattr(exc, 'msg', exc)}", line=getattr(exc, "lineno", None)
-        ) from None
-
-
 def array_under(path: Path, data: object, key: str) -> list:
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
         raise UnreadableFileError(path, f"expected a JSON object with a {key!r} array", column=key)
@@ -668,7 +653,7 @@ def load_ocds_lines(path: Path, head: Head, workdir: Path) -> FileLoad:
 
 def load_ocds_package(path: Path, head: Head, workdir: Path) -> FileLoad:
     """An OCDS release package; the release's position in `releases` is the source_line."""
-    releases = array_under(path, parse_json_file(path), "releases")
+    releases = array_under(path, read_json(path), "releases")
     items = enumerate(releases, start=1)
     rows, rejects, count = collect_rows(items, release_to_row, is_release, path, FORMAT_OCDS_PACKAGE, "OCDS release")
     return _finish(path, head, FORMAT_OCDS_PACKAGE, rows, rejects, count, OCDS_FIELDS, "OCDS release package")
@@ -676,17 +661,12 @@ def load_ocds_package(path: Path, head: Head, workdir: Path) -> FileLoad:
 
 def load_search(path: Path, head: Head, workdir: Path) -> FileLoad:
     """A notice-search file; the contract's position in `contracts` is the source_line."""
-    contracts = array_under(path, parse_json_file(path), "contracts")
+    contracts = array_under(path, read_json(path), "contracts")
     items = enumerate(contracts, start=1)
     rows, rejects, count = collect_rows(
         items, search_contract_to_row, is_search_contract, path, FORMAT_SEARCH, "notice-search contract"
     )
     return _finish(path, head, FORMAT_SEARCH, rows, rejects, count, SEARCH_FIELDS, "Contracts Finder notice search")
-
-
-def empty_staging() -> pl.DataFrame:
-    """A correctly-typed empty stg_contract_notice."""
-    return pl.DataFrame(schema=STAGING_SCHEMA)
 
 
 FORMATS: list[Format] = [

@@ -14,9 +14,10 @@ from collections.abc import Mapping
 
 import polars as pl
 
+from pipelines.core.loading import staging
 from pipelines.core.parsing import financial_year
 from pipelines.core.schema import Column, Table
-from pipelines.notices.contracts_finder import DESCRIPTION_MAX, STAGING, empty_staging
+from pipelines.notices.contracts_finder import DESCRIPTION_MAX, STAGING, STAGING_SCHEMA
 
 SOURCE_FORMATS = ("ocds", "notice_search")
 
@@ -101,9 +102,7 @@ def with_latest_for_ocid(frame: pl.DataFrame) -> pl.DataFrame:
 
 def build_contract_notices(stg: Mapping[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     """Staging -> {'fact_contract_notice': ...} (typed and empty when no Contracts Finder file was found)."""
-    staged = stg.get(STAGING)
-    if staged is None:
-        staged = empty_staging()
+    staged = staging(stg, STAGING, STAGING_SCHEMA)
     fact = (
         with_latest_for_ocid(one_row_per_notice(staged))
         .with_columns(

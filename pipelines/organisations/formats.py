@@ -33,7 +33,7 @@ from pipelines.core.loading import (
     split_rejects,
 )
 from pipelines.core.parsing import parse_date
-from pipelines.core.textio import Head, UnreadableFileError, read_text
+from pipelines.core.textio import Head, UnreadableFileError, read_json
 
 SOURCE = "govuk_organisations"
 STAGING = "stg_organisation"
@@ -188,16 +188,6 @@ def records_of(path: Path, data: object) -> list[object]:
     raise UnreadableFileError(path, "expected a JSON array of organisations or an API page with a 'results' array")
 
 
-def parse_json_file(path: Path) -> object:
-    """The whole file parsed as JSON, or UnreadableFileError naming the line where it breaks."""
-    text = read_text(path)
-    try:
-        return json.loads(text)
-    except ValueError as exc:
-        line = getattr(exc, "lineno", None)
-        raise UnreadableFileError(path, f"not valid JSON: {getattr(exc, 'msg', exc)}", line=line) from None
-
-
 def stage_record(index: int, record: object, seen: dict[str, int]) -> tuple[dict[str, object] | None, tuple | None]:
     """(staging row, None) for a usable record, else (None, (column, value, reason)); remembers slugs seen."""
     if not isinstance(record, dict):
@@ -232,7 +222,7 @@ def _typed(frame: pl.DataFrame) -> pl.LazyFrame:
 def load_organisations(path: Path, head: Head, workdir: Path) -> FileLoad:
     """Read one organisations file into stg_organisation; every record is either staged or rejected."""
     fmt = FORMAT_PAGE if matches_page(head) else FORMAT_ARRAY
-    records = records_of(path, parse_json_file(path))
+    records = records_of(path, read_json(path))
     seen: dict[str, int] = {}
     rows: list[dict[str, object]] = []
     rejects: list[dict] = []
@@ -269,11 +259,6 @@ def _updated_period(staged: pl.DataFrame) -> str:
     if dates.is_empty():
         return ""
     return f"updated {dates.dt.min():%Y-%m-%d} .. {dates.dt.max():%Y-%m-%d}"
-
-
-def empty_staging() -> pl.DataFrame:
-    """A correctly-typed empty stg_organisation (for builds where no organisations file was found)."""
-    return pl.DataFrame(schema=STAGING_SCHEMA)
 
 
 FORMATS: list[Format] = [

@@ -20,8 +20,9 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.config import CODE_REFERENCE_DIR
+from pipelines.core.loading import staging
 from pipelines.core.schema import Column, Table
-from pipelines.organisations.formats import STAGING, empty_staging
+from pipelines.organisations.formats import STAGING, STAGING_SCHEMA
 from pipelines.reference import departments
 
 CENTRAL_BODIES_CSV = CODE_REFERENCE_DIR / "central_bodies.csv"
@@ -222,9 +223,7 @@ def build_organisations(
 
     `bodies` and `dept_ref` default to the shipped reference CSVs; tests pass small frames instead.
     """
-    staged = stg.get(STAGING)
-    if staged is None:
-        staged = empty_staging()
+    staged = staging(stg, STAGING, STAGING_SCHEMA)
     bodies = central_bodies() if bodies is None else bodies
     dept_ref = departments() if dept_ref is None else dept_ref
     api = api_organisations(staged)

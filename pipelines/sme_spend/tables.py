@@ -15,7 +15,7 @@ from collections.abc import Mapping
 import polars as pl
 
 from pipelines.config import SME_ASPIRATION_PCT
-from pipelines.core.loading import FILE, LINE
+from pipelines.core.loading import FILE, LINE, staging
 from pipelines.core.schema import Column, Table, references
 from pipelines.reference import departments
 from pipelines.sme_spend.formats import MEASURES, ROW_TYPES, STAGING_SCHEMA, STAGING_TABLE
@@ -141,11 +141,6 @@ MART_SME_SHARE = Table(
 TABLES: tuple[Table, ...] = (FACT_SME_SPEND, META_SME_SPEND_SUPERSEDED, MART_SME_SHARE)
 
 
-def empty_staging() -> pl.DataFrame:
-    """A correctly-typed empty stg_sme_spend, for builds that found no SME file."""
-    return pl.DataFrame(schema=STAGING_SCHEMA)
-
-
 def keep_latest_file_per_year(stg: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(rows of the last-loaded file for each year, one row per superseded file).
 
@@ -194,8 +189,7 @@ def attach_lineage(frame: pl.DataFrame) -> pl.DataFrame:
 
 def build_sme_spend(stg: Mapping[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     """Staging frames -> fact_sme_spend, meta_sme_spend_superseded and mart_sme_share."""
-    staged = stg.get(STAGING_TABLE)
-    staged = empty_staging() if staged is None else staged.select(list(STAGING_SCHEMA)).cast(STAGING_SCHEMA)
+    staged = staging(stg, STAGING_TABLE, STAGING_SCHEMA).select(list(STAGING_SCHEMA)).cast(STAGING_SCHEMA)
     kept, superseded = keep_latest_file_per_year(staged)
     fact = FACT_SME_SPEND.conform(attach_lineage(kept).sort("fy_start_year", LINE))
     return {FACT_TABLE: fact, SUPERSEDED_TABLE: superseded, MART_TABLE: sme_share_mart(fact)}
