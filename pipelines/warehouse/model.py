@@ -26,10 +26,10 @@ from pipelines.marketplace.tables import (
     parquet_files,
 )
 from pipelines.ministers import tables as ministers
-from pipelines.notices import tables as contracts_finder
+from pipelines.notices import tables as notices
 from pipelines.organisations import tables as organisations
 from pipelines.reference import departments
-from pipelines.sme_spend import tables as sme
+from pipelines.sme_spend import tables as sme_spend
 from pipelines.warehouse.buyers import Resolver, read_aliases
 from pipelines.warehouse.dim_buyer import build_dim_buyer, distinct_buyer_names, match_rates
 
@@ -75,11 +75,11 @@ def build_model(loads: list[FileLoad], aliases_path: Path | None = None) -> Mode
     tables |= geography.build_geography(stg)
     geography.note_lookup_boundary_mismatches(loads)
     tables |= organisations.build_organisations(stg)
-    tables |= sme.build_sme_spend(stg)
+    tables |= sme_spend.build_sme_spend(stg)
     if "mart_sme_share" not in tables:
-        tables["mart_sme_share"] = sme.sme_share_mart(tables["fact_sme_spend"])
+        tables["mart_sme_share"] = sme_spend.sme_share_mart(tables["fact_sme_spend"])
     tables |= ministers.build_ministers(stg)
-    tables |= contracts_finder.build_contract_notices(stg)
+    tables |= notices.build_contract_notices(stg)
 
     files = parquet_files(loads)
     lookups = marketplace_lookups(files)

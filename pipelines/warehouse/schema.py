@@ -12,17 +12,17 @@ from pipelines.core.schema import Table
 from pipelines.geography import tables as geography
 from pipelines.marketplace import tables as marketplace
 from pipelines.ministers import tables as ministers
-from pipelines.notices import tables as contracts_finder
+from pipelines.notices import tables as notices
 from pipelines.organisations import tables as organisations
-from pipelines.sme_spend import tables as sme
+from pipelines.sme_spend import tables as sme_spend
 from pipelines.warehouse import dim_buyer, marts, meta
 
 ALL_TABLES: tuple[Table, ...] = (
     *geography.TABLES,
     *organisations.TABLES,
-    *sme.TABLES,
+    *sme_spend.TABLES,
     *ministers.TABLES,
-    *contracts_finder.TABLES,
+    *notices.TABLES,
     *marketplace.TABLES,
     *dim_buyer.TABLES,
     *marts.TABLES,
