@@ -1,7 +1,7 @@
 """Geography dimensions: regions, combined authorities, LADs, councils and boundaries.
 
 `build_geography` is a pure function of the ONS staging frames (see
-pipelines/sources/ons.py) plus two hand-written references shipped with the code:
+pipelines/geography/formats.py) plus two hand-written references shipped with the code:
 
 - pipelines/reference/councils.csv: every English council of the December 2022
   set (309 LADs + 24 county councils) with the name the council uses for itself,

@@ -176,7 +176,7 @@ def base_staging() -> dict[str, pl.DataFrame]:
     }
 
 
-def assert_contract(table: Table, frame: pl.DataFrame) -> None:
+def assert_schema(table: Table, frame: pl.DataFrame) -> None:
     """The frame has the table's columns and types, a unique non-null key, and respects nullability, ranges, sets."""
     assert frame.columns == table.column_names
     assert dict(frame.schema) == table.polars_schema
@@ -195,10 +195,10 @@ def assert_contract(table: Table, frame: pl.DataFrame) -> None:
             assert set(values.to_list()) <= set(column.allowed), f"{table.name}.{column.name}"
 
 
-def assert_all_contracts(out: dict[str, pl.DataFrame]) -> None:
+def assert_all_schemas(out: dict[str, pl.DataFrame]) -> None:
     assert sorted(out) == sorted(t.name for t in geo.TABLES)
     for table in geo.TABLES:
-        assert_contract(table, out[table.name])
+        assert_schema(table, out[table.name])
 
 
 # --------------------------------------------------------------------------------------------
@@ -213,7 +213,7 @@ def test_greater_london_authority_is_added_for_every_london_borough() -> None:
     gla = out["dim_combined_authority"].filter(pl.col("ca_code") == geo.GLA_CODE).row(0, named=True)
     assert gla["is_mayoral"] is True and gla["n_lads"] == 1
     assert "added deliberately" in gla["source_note"] and "omits" in gla["source_note"]
-    assert_all_contracts(out)
+    assert_all_schemas(out)
 
 
 def test_combined_authorities_come_from_the_ons_lookup_with_population_summed() -> None:
@@ -375,7 +375,7 @@ def test_dim_council_is_the_latest_vintage_plus_counties_with_districts() -> Non
         "E07000008",
         "non-metropolitan district",
     )
-    assert_contract(geo.DIM_COUNCIL, council)
+    assert_schema(geo.DIM_COUNCIL, council)
 
 
 def test_county_population_falls_back_to_the_sum_of_its_districts() -> None:
@@ -389,7 +389,7 @@ def test_duplicate_files_collapse_to_one_row_per_key() -> None:
     frames[ons.STG_LAD_REGION] = pl.concat([frames[ons.STG_LAD_REGION], again])
     out = build(**frames)
     assert out["dim_lad"].height == 5
-    assert_all_contracts(out)
+    assert_all_schemas(out)
 
 
 def test_no_staging_gives_typed_empty_dims_and_councils_from_the_reference() -> None:
@@ -401,7 +401,7 @@ def test_no_staging_gives_typed_empty_dims_and_councils_from_the_reference() -> 
     assert set(council["vintage"]) == {geo.REFERENCE_VINTAGE}
     camden = council.filter(pl.col("council_id") == "E09000007").row(0, named=True)
     assert camden["ca_code"] == geo.GLA_CODE
-    assert_all_contracts(out)
+    assert_all_schemas(out)
 
 
 # --------------------------------------------------------------------------------------------
@@ -482,12 +482,12 @@ def test_combined_authorities_csv_members_and_gla() -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def test_sample_builds_every_table_within_contract(tmp_path: Path) -> None:
+def test_sample_builds_every_table_within_schema(tmp_path: Path) -> None:
     sample.write_sample(tmp_path)
     staging, loads = load_folder(tmp_path / sample.FOLDER, tmp_path / "work")
     assert all(r.rejects.is_empty() for r in loads)
     out = geo.build_geography(staging)
-    assert_all_contracts(out)
+    assert_all_schemas(out)
     assert out["dim_lad"].height == 309
     assert out["dim_council"].height == 333
     assert out["dim_combined_authority"].height == 11
@@ -509,7 +509,7 @@ def real_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pl.DataFra
 
 
 def test_real_build_figures(real_build: dict[str, pl.DataFrame]) -> None:
-    assert_all_contracts(real_build)
+    assert_all_schemas(real_build)
     dim_lad = real_build["dim_lad"]
     assert dim_lad.height == 309
     manchester = dim_lad.filter(pl.col("lad_code") == "E08000003").row(0, named=True)

@@ -273,19 +273,19 @@ def _sample_staging(sample_dir: Path) -> dict[str, pl.DataFrame]:
     return {k: pl.concat(v) for k, v in stg.items()}
 
 
-def _contract_problems(tables: dict[str, pl.DataFrame]) -> list[str]:
+def _schema_problems(tables: dict[str, pl.DataFrame]) -> list[str]:
     con = duckdb.connect()
     for table in TABLES:
         frame = tables[table.name]  # noqa: F841 - read by DuckDB's replacement scan
         cols = ", ".join(f'"{c.name}" {c.type}' for c in table.columns)
         con.sql(f'CREATE TABLE "{table.name}" ({cols})')
-        con.sql(f'INSERT INTO "{table.name}" SELECT * FROM frame')  # noqa: S608 - contract names only
+        con.sql(f'INSERT INTO "{table.name}" SELECT * FROM frame')  # noqa: S608 - schema names only
     return validate.validate(con, TABLES)
 
 
-def test_sample_fact_meets_its_contract(sample_dir: Path) -> None:
+def test_sample_fact_meets_its_schema(sample_dir: Path) -> None:
     tables = build_ministers(_sample_staging(sample_dir), overrides=NO_OVERRIDES)
-    assert _contract_problems(tables) == []
+    assert _schema_problems(tables) == []
     fact = tables[FACT.name]
     assert fact.height > 400 and fact["person_id"].n_unique() >= 140
     # Renames reach the fact: DCMS appointments sit in three departments of one lineage.
@@ -548,7 +548,7 @@ def test_missing_staging_gives_empty_typed_tables() -> None:
     assert tables[FACT.name].is_empty() and tables[FACT.name].schema == FACT.polars_schema
     assert tables["dim_ministerial_role"].is_empty()
     assert tables[DIM_DEPARTMENT.name]["has_ministers"].sum() == 0
-    assert _contract_problems(tables) == []
+    assert _schema_problems(tables) == []
 
 
 # --- the real files (tests only; absent on a fresh clone) -----------------------------------------
@@ -611,10 +611,10 @@ def test_real_examples_from_provenance(real_loads: dict[str, FileLoad]) -> None:
     assert staged(real_loads["person"])["id"].n_unique() == 1149
 
 
-def test_real_fact_meets_its_contract(real_loads: dict[str, FileLoad]) -> None:
+def test_real_fact_meets_its_schema(real_loads: dict[str, FileLoad]) -> None:
     stg = {f"stg_ifg_{name}": staged(load) for name, load in real_loads.items()}
     tables = build_ministers(stg, overrides=NO_OVERRIDES)
-    assert _contract_problems(tables) == []
+    assert _schema_problems(tables) == []
     fact = tables[FACT.name]
     assert fact.height == 3665
     # one lineage per department id

@@ -592,7 +592,7 @@ def test_sample_uses_the_department_codes_of_each_year(sample_tables: dict[str, 
     assert mhclg.height == 9 and mhclg["series_id"].unique().to_list() == ["MHCLG"]
 
 
-def test_sample_tables_meet_their_contracts(sample_tables: dict[str, pl.DataFrame]) -> None:
+def test_sample_tables_meet_their_schemas(sample_tables: dict[str, pl.DataFrame]) -> None:
     for table in TABLES:
         frame = sample_tables[table.name]
         assert frame.columns == table.column_names

@@ -1,4 +1,4 @@
-"""The writer: atomic swap, contract, reconciliation, skipped and unreadable files, real files end to end."""
+"""The writer: atomic swap, schema check, reconciliation, skipped and unreadable files, real files end to end."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def q(path: Path, sql: str, **params) -> list[tuple]:
         con.close()
 
 
-def test_sample_builds_and_meets_its_contract(fixture_warehouse: Path) -> None:
+def test_sample_builds_and_meets_its_schema(fixture_warehouse: Path) -> None:
     con = duckdb.connect(str(fixture_warehouse), read_only=True)
     try:
         assert validate(con) == []
