@@ -17,6 +17,8 @@ import altair as alt
 import polars as pl
 from altair import TopLevelMixin
 
+from dashboard.format import pct
+
 #: Government Analysis Function categorical palette (colour-blind safe), in its recommended order.
 PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
 FAMILY_COLOURS = {"G-Cloud": PALETTE[0], "DOS": PALETTE[1]}
@@ -52,7 +54,7 @@ def titled(chart: ChartT, title: str | Sequence[str], subtitle: str | Sequence[s
 
 def aspiration_rule(value: float, orient: str = "x") -> alt.LayerChart:
     """The one-pound-in-three line, drawn dashed (never colour alone) and labelled."""
-    frame = pl.DataFrame({"aspiration": [value], "label": [f"{value:.0f}% aspiration"]})
+    frame = pl.DataFrame({"aspiration": [value], "label": [f"{pct(value, 0)} aspiration"]})
     axis = alt.X if orient == "x" else alt.Y
     base = alt.Chart(frame)
     rule = base.mark_rule(color=ASPIRATION_COLOUR, strokeDash=[6, 4], size=2).encode(

@@ -16,7 +16,7 @@ import streamlit as st
 
 from dashboard.export import formula_safe
 from dashboard.filters import link_notice
-from dashboard.format import money, share_text
+from dashboard.format import fixed, money, share_text
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"  # dashboard/content
 
@@ -77,7 +77,7 @@ def headline(build: Mapping, files: pl.DataFrame, rates: pl.DataFrame) -> str:
 def build_caption(build: Mapping) -> str:
     """Where the numbers came from, for the line under the headline."""
     seconds = build.get("build_seconds")
-    took = f" in {seconds:,.1f} s" if seconds is not None else ""
+    took = f" in {fixed(seconds, 1)} s" if seconds is not None else ""
     return (
         f"Pipeline version {build.get('code_version', 'unknown')}, built{took} from `{build.get('raw_dir', '?')}` "
         f"(Polars {build.get('polars_version', '?')}, DuckDB {build.get('duckdb_version', '?')}). "

@@ -339,7 +339,7 @@ def family_title(frame: pl.DataFrame, place: str, span: str) -> str:
     gcloud = float(frame.filter(pl.col("framework_family") == "G-Cloud")["spend"].sum())
     if total <= 0:
         return f"Marketplace spend in {place}, {span}"
-    return f"G-Cloud was {100 * gcloud / total:.0f}% of the {money(total)} spent in {place}, {span}"
+    return f"G-Cloud was {pct(100 * gcloud / total, 0)} of the {money(total)} spent in {place}, {span}"
 
 
 def family_chart(frame: pl.DataFrame, *, period: str, place: str, span: str) -> alt.Chart:
@@ -404,12 +404,12 @@ def sme_title(frame: pl.DataFrame, place: str) -> str:
     if not known.height:
         return f"No SME share can be worked out for {place}"
     last = known.row(-1, named=True)
-    text = f"SMEs won {last['sme_share_pct']:.0f}% of marketplace spend in {place} in {last['financial_year']}"
+    text = f"SMEs won {pct(last['sme_share_pct'], 0)} of marketplace spend in {place} in {last['financial_year']}"
     if known.height > 1:
         first = known.row(0, named=True)
         change = last["sme_share_pct"] - first["sme_share_pct"]
         direction = "up" if change >= 0 else "down"
-        text += f", {direction} from {first['sme_share_pct']:.0f}% in {first['financial_year']}"
+        text += f", {direction} from {pct(first['sme_share_pct'], 0)} in {first['financial_year']}"
     return text
 
 
@@ -433,7 +433,7 @@ def sme_chart(frame: pl.DataFrame, *, place: str) -> alt.TopLevelMixin:
     chart = (line + aspiration_rule(ASPIRATION_PCT, orient="y")).properties(height=300)
     subtitle = (
         f"Share of spend whose supplier size is published; {money(excluded)} where it is not is left out. "
-        f"Dashed line: central government's {ASPIRATION_PCT:.0f}% aspiration, for reference."
+        f"Dashed line: central government's {pct(ASPIRATION_PCT, 0)} aspiration, for reference."
     )
     return titled(chart, sme_title(frame, place), subtitle)
 
@@ -478,7 +478,7 @@ def _with_labels(base: alt.Chart, bars: alt.Chart, rows: int, legend_px: int = 0
 
 def buyers_title(frame: pl.DataFrame, place: str, total: float) -> str:
     top = frame.row(0, named=True)
-    share = f" ({100 * top['spend'] / total:.0f}% of the area's spend)" if total > 0 else ""
+    share = f" ({pct(100 * top['spend'] / total, 0)} of the area's spend)" if total > 0 else ""
     return f"{top['buyer_name']} spent the most in {place}: {money(top['spend'])}{share}"
 
 

@@ -263,7 +263,7 @@ def headline(area: Area, years: pl.DataFrame, span_text: str) -> str:
     subject = "Public-sector buyers" if area.level == "national" else f"{area.name} buyers"
     text = f"{subject} spent {money(total_spend(years))} through the Digital Marketplace in {span_text}"
     share = sme_share(years)
-    return text if share is None else f"{text}, {share:.0f}% with SMEs"
+    return text if share is None else f"{text}, {pct(share, 0)} with SMEs"
 
 
 def partial_year_note(complete_months: pl.DataFrame, years_in_range: list[str]) -> str | None:

@@ -10,6 +10,7 @@ import datetime as dt
 import polars as pl
 
 from dashboard.filters import echo
+from dashboard.format import pct
 
 SOURCE = "Contracts Finder (Cabinet Office): OCDS releases and notice search"
 HORIZON_KEY = "horizon"
@@ -82,7 +83,7 @@ def notices_title(frame: pl.DataFrame, span: str) -> str:
         .sort(["notices", "buyer_type"], descending=[True, False])
     )
     top = by_type.row(0, named=True)
-    return f"{top['buyer_type']} published {100 * top['notices'] / total:.0f}% of the {total:,} notices {span}"
+    return f"{top['buyer_type']} published {pct(100 * top['notices'] / total, 0)} of the {total:,} notices {span}"
 
 
 def shares_frame(shares: pl.DataFrame) -> pl.DataFrame:
@@ -122,9 +123,9 @@ def shares_title(total: dict) -> str:
     """'73% of notices were marked suitable for SMEs; SMEs won 48% of awards where supplier size was stated'."""
     if total["suitable_pct"] is None:
         return "No notices in this selection"
-    title = f"{total['suitable_pct']:.0f}% of notices were marked suitable for SMEs"
+    title = f"{pct(total['suitable_pct'], 0)} of notices were marked suitable for SMEs"
     if total["awarded_sme_pct"] is not None:
-        title += f"; SMEs won {total['awarded_sme_pct']:.0f}% of awards where supplier size was stated"
+        title += f"; SMEs won {pct(total['awarded_sme_pct'], 0)} of awards where supplier size was stated"
     return title
 
 
@@ -202,4 +203,4 @@ def headline(total: dict, n_expiring: int, horizon: int, span: str) -> str:
     ending = f"{n_expiring} {noun} in the next {horizon} months"
     if not total["notices"]:
         return f"No notices published {span}; {ending}"
-    return f"{total['suitable_pct']:.0f}% of {total['notices']:,} notices published {span} were marked suitable for SMEs; {ending}"
+    return f"{pct(total['suitable_pct'], 0)} of {total['notices']:,} notices published {span} were marked suitable for SMEs; {ending}"

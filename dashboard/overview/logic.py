@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from dashboard.filters import NATIONAL_LABEL, Filters
-from dashboard.format import money, pct
+from dashboard.format import fixed, money, pct
 
 SME_LABEL = "Total spend with SMEs"
 MARKET_LABEL = "Digital Marketplace spend"
@@ -34,14 +34,14 @@ def sme_card(latest: pl.DataFrame) -> Card:
     gap = row["total_pct"] - row["aspiration_pct"]
     verdict = "above" if gap >= 0 else "short of"
     title = (
-        f"Central government spent {row['total_pct']:.1f}% with SMEs in {row['financial_year']}, "
-        f"{abs(gap):.1f} points {verdict} the one-pound-in-three aspiration"
+        f"Central government spent {pct(row['total_pct'])} with SMEs in {row['financial_year']}, "
+        f"{fixed(abs(gap), 1)} points {verdict} the one-pound-in-three aspiration"
     )
     delta = None
     if latest.height > 1:
         prev = latest.row(1, named=True)
         delta = f"{row['total_pct'] - prev['total_pct']:+.1f} points on {prev['financial_year']}"
-    help_text = f"Direct {pct(row['direct_pct'])}, indirect {pct(row['indirect_pct'])}; aspiration {row['aspiration_pct']:.0f}%."
+    help_text = f"Direct {pct(row['direct_pct'])}, indirect {pct(row['indirect_pct'])}; aspiration {pct(row['aspiration_pct'], 0)}."
     return Card(SME_LABEL, title, pct(row["total_pct"]), delta, help_text)
 
 

@@ -15,6 +15,7 @@ import altair as alt
 import polars as pl
 
 from dashboard.figure import ASPIRATION_COLOUR, PALETTE, PCT_TOOLTIP, SME_COLOURS, Figure, titled
+from dashboard.format import pct
 from dashboard.sme_spend import logic
 
 PCT_AXIS_TITLE = "Spend with SMEs (% of procurement spend)"
@@ -46,7 +47,7 @@ def _pct_domain(values: pl.Series, aspiration: float) -> list[float]:
 def _aspiration(value: float, along: str) -> tuple[alt.Chart, alt.Chart]:
     """The dashed aspiration rule and its label: along 'x', a vertical rule for horizontal bars, labelled above
     the plot (clear of the bars); along 'y', a horizontal rule for a line chart, labelled at its right end."""
-    frame = pl.DataFrame({"aspiration": [value], "label": [f"{value:.0f}% aspiration"]})
+    frame = pl.DataFrame({"aspiration": [value], "label": [f"{pct(value, 0)} aspiration"]})
     base = alt.Chart(frame)
     position = alt.X("aspiration:Q") if along == "x" else alt.Y("aspiration:Q")
     rule = base.mark_rule(color=ASPIRATION_COLOUR, strokeDash=[6, 4], size=2).encode(

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import polars as pl
 
 from dashboard.filters import link_notice
-from dashboard.format import year_span
+from dashboard.format import pct, year_span
 from dashboard.scalars import number
 
 YEAR_KEY = "sme_year"
@@ -143,11 +143,11 @@ def aspiration_of(year_rows: pl.DataFrame) -> float:
 def ranking_subtitle(year_rows: pl.DataFrame) -> str:
     total = total_row(year_rows)
     overall = (
-        f"Central government overall: {total['total_pct']:.1f}%."
+        f"Central government overall: {pct(total['total_pct'])}."
         if total and total["total_pct"] is not None
         else "No central government total published."
     )
-    return f"{overall} Dashed line: the {aspiration_of(year_rows):.0f}% aspiration."
+    return f"{overall} Dashed line: the {pct(aspiration_of(year_rows), 0)} aspiration."
 
 
 def year_headline(year_rows: pl.DataFrame, year: str) -> str:
@@ -160,14 +160,14 @@ def year_headline(year_rows: pl.DataFrame, year: str) -> str:
     if n == 0:
         first = f"No department figures were published for {year}"
     elif met == 0:
-        first = f"None of the {n} departments met the {aspiration:.0f}% aspiration in {year}"
+        first = f"None of the {n} departments met the {pct(aspiration, 0)} aspiration in {year}"
     elif met == n:
-        first = f"All {n} departments met the {aspiration:.0f}% aspiration in {year}"
+        first = f"All {n} departments met the {pct(aspiration, 0)} aspiration in {year}"
     else:
-        first = f"{met} of {n} departments met the {aspiration:.0f}% aspiration in {year}"
+        first = f"{met} of {n} departments met the {pct(aspiration, 0)} aspiration in {year}"
     if total is None or total["total_pct"] is None:
         return f"{first}; no central government total was published"
-    return f"{first}; central government overall {total['total_pct']:.1f}%"
+    return f"{first}; central government overall {pct(total['total_pct'])}"
 
 
 def ranking_table(year_rows: pl.DataFrame, year: str) -> pl.DataFrame:
@@ -198,10 +198,10 @@ def ranking_title(table: pl.DataFrame, year: str) -> str:
         return f"No department SME shares were published for {year}"
     top, bottom = ranked.row(0, named=True), ranked.row(-1, named=True)
     if ranked.height == 1:
-        return f"{top['department']} spent {top['total_pct']:.1f}% with SMEs in {year}"
+        return f"{top['department']} spent {pct(top['total_pct'])} with SMEs in {year}"
     return (
-        f"{top['department']} had the highest SME share in {year} ({top['total_pct']:.1f}%), "
-        f"{bottom['department']} the lowest ({bottom['total_pct']:.1f}%)"
+        f"{top['department']} had the highest SME share in {year} ({pct(top['total_pct'])}), "
+        f"{bottom['department']} the lowest ({pct(bottom['total_pct'])})"
     )
 
 
@@ -210,7 +210,7 @@ def ranking_alt(table: pl.DataFrame, year: str, aspiration: float) -> str:
     return (
         f"Horizontal stacked bar chart of {table.height} departments in {year}, ranked by the share of their "
         f"procurement spend that went to SMEs, each bar split into direct spend (left) and indirect spend (right), "
-        f"with a dashed vertical line at the {aspiration:.0f}% aspiration; {met} departments reach the line. "
+        f"with a dashed vertical line at the {pct(aspiration, 0)} aspiration; {met} departments reach the line. "
         f"{ranking_title(table, year)}. The numbers are in the table below."
     )
 
@@ -256,22 +256,22 @@ def trend_title(trend: pl.DataFrame, label: str, aspiration: float) -> str:
         return f"{label}: no total SME share published in these years"
     first, last = known.row(0, named=True), known.row(-1, named=True)
     if known.height == 1:
-        return f"{label}: {last['total_pct']:.1f}% of procurement spend went to SMEs in {last['financial_year']}"
+        return f"{label}: {pct(last['total_pct'])} of procurement spend went to SMEs in {last['financial_year']}"
     change = last["total_pct"] - first["total_pct"]
     verb = "rose" if change > 0 else "fell" if change < 0 else "was unchanged"
     movement = (
-        f"SME share {verb} from {first['total_pct']:.1f}% in {first['financial_year']} to "
-        f"{last['total_pct']:.1f}% in {last['financial_year']}"
+        f"SME share {verb} from {pct(first['total_pct'])} in {first['financial_year']} to "
+        f"{pct(last['total_pct'])} in {last['financial_year']}"
         if change
-        else f"SME share {verb} at {last['total_pct']:.1f}% between {first['financial_year']} and {last['financial_year']}"
+        else f"SME share {verb} at {pct(last['total_pct'])} between {first['financial_year']} and {last['financial_year']}"
     )
     met = known.filter(pl.col("total_pct") >= aspiration).height
     if met == 0:
-        verdict = f"below {aspiration:.0f}% every year"
+        verdict = f"below {pct(aspiration, 0)} every year"
     elif met == known.height:
-        verdict = f"at or above {aspiration:.0f}% every year"
+        verdict = f"at or above {pct(aspiration, 0)} every year"
     else:
-        verdict = f"at or above {aspiration:.0f}% in {met} of {known.height} years"
+        verdict = f"at or above {pct(aspiration, 0)} in {met} of {known.height} years"
     return f"{label}: {movement}; {verdict}"
 
 
@@ -281,7 +281,7 @@ def trend_alt(trend: pl.DataFrame, label: str, aspiration: float) -> str:
     return (
         f"Line chart of {label}'s spend with SMEs as a percentage of procurement spend, {span}: three lines, "
         f"total (solid, diamonds), direct (dashed, circles) and indirect (dotted, squares), with a dashed "
-        f"horizontal line at the {aspiration:.0f}% aspiration. {trend_title(trend, label, aspiration)}. "
+        f"horizontal line at the {pct(aspiration, 0)} aspiration. {trend_title(trend, label, aspiration)}. "
         "The numbers are in the table below."
     )
 

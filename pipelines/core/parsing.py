@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import polars as pl
 
-MONEY = pl.Decimal(18, 2)
+#: Money exactly as published: some G-Cloud rows have four decimals (13192.9325), so four are kept.
+MONEY_SCALE = 4
+MONEY = pl.Decimal(18, MONEY_SCALE)
 
 MONTH_NAMES = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -33,19 +35,33 @@ def parse_bool(expr: pl.Expr, true_words: tuple[str, ...], false_words: tuple[st
     return pl.when(s.is_in(list(true_words))).then(True).when(s.is_in(list(false_words))).then(False).otherwise(None)
 
 
-def parse_money(expr: pl.Expr) -> pl.Expr:
-    """Parse '1234.5', '£1,234.56', '(1,234.56)', '-£10', '10-', '1.2e3', ' 10 ' to Decimal(18, 2).
-
-    Accounting brackets and a leading or trailing minus make the value negative
-    (credit notes). 'N/A', '-', '' and words give null. Kept to a handful of literal
-    (not regex) string passes because it runs on every row of 10-million-row files.
-    """
+def _money_body(expr: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(the digits of a money cell, whether it is negative, whether it carries two signs)."""
     s = expr.cast(pl.String).str.strip_chars()
     negative = (s.str.starts_with("(") & s.str.ends_with(")")) | s.str.ends_with("-")
     double_sign = s.str.starts_with("-") & s.str.ends_with("-")
     body = s.str.replace_many(["£", "$", "€", ",", "(", ")", " ", "GBP"], [""] * 8).str.strip_suffix("-")
+    return body, negative, double_sign
+
+
+def too_precise(expr: pl.Expr) -> pl.Expr:
+    """True where a money cell has more decimal places than MONEY keeps (it would be rounded, so it is refused)."""
+    body, _, _ = _money_body(expr)
+    return body.str.contains(rf"^[-+]?\d*\.\d{{{MONEY_SCALE + 1},}}$")
+
+
+def parse_money(expr: pl.Expr) -> pl.Expr:
+    """Parse '1234.5', '£1,234.56', '(1,234.56)', '-£10', '10-', '1.2e3', ' 10 ' to Decimal(18, 4), exactly.
+
+    Accounting brackets and a leading or trailing minus make the value negative
+    (credit notes). 'N/A', '-', '' and words give null, and so does a value with more
+    than four decimal places, which Decimal(18, 4) could only hold rounded (see
+    `too_precise`, which callers use to say why). Kept to a handful of string passes
+    because it runs on every row of 10-million-row files.
+    """
+    body, negative, double_sign = _money_body(expr)
     value = body.cast(MONEY, strict=False)
-    return pl.when(double_sign).then(None).when(negative).then(-value).otherwise(value)
+    return pl.when(double_sign | too_precise(expr)).then(None).when(negative).then(-value).otherwise(value)
 
 
 def parse_number(expr: pl.Expr) -> pl.Expr:

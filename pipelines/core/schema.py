@@ -23,13 +23,14 @@ _DUCK_TO_POLARS: dict[str, pl.DataType] = {
     "DATE": pl.Date(),
     "TIMESTAMP": pl.Datetime("us"),
     "DECIMAL(18,2)": pl.Decimal(18, 2),
+    "DECIMAL(18,4)": pl.Decimal(18, 4),
 }
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
-    type: str  # a DuckDB type: VARCHAR, BIGINT, INTEGER, DOUBLE, BOOLEAN, DATE, TIMESTAMP, DECIMAL(18,2)
+    type: str  # a DuckDB type: VARCHAR, BIGINT, INTEGER, DOUBLE, BOOLEAN, DATE, TIMESTAMP, DECIMAL(18,4)
     description: str
     nullable: bool = True
     min: float | None = None  # inclusive range check for numbers

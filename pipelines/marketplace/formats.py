@@ -44,7 +44,16 @@ from pipelines.core.loading import (
     truncated_row_checks,
     unique_names,
 )
-from pipelines.core.parsing import MONEY, MONTH_NAMES, clean_text, financial_year, parse_money, parse_month
+from pipelines.core.parsing import (
+    MONEY,
+    MONEY_SCALE,
+    MONTH_NAMES,
+    clean_text,
+    financial_year,
+    parse_money,
+    parse_month,
+    too_precise,
+)
 from pipelines.core.textio import Head, UnreadableFileError, prepare_csv
 
 SOURCE = "marketplace_spend"
@@ -456,6 +465,12 @@ def _row_checks(names: list[str], col: dict[str, str | None]) -> list[Check]:
         Check(col["customer"] or "customer", pl.col("_customer_raw").is_null(), "missing customer name", pl.lit(None)),
         Check(col["supplier"] or "supplier", pl.col("_supplier_raw").is_null(), "missing supplier name", pl.lit(None)),
         Check(amount_col, pl.col("_amount_raw").is_null(), "missing spend amount", pl.lit(None)),
+        Check(
+            amount_col,
+            too_precise(pl.col("_amount_raw")),
+            f"more than {MONEY_SCALE} decimal places: the amount cannot be kept exactly",
+            pl.col("_amount_raw"),
+        ),
         Check(amount_col, pl.col("amount").is_null(), "spend is not an amount of money", pl.col("_amount_raw")),
     ]
 

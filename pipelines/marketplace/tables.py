@@ -14,6 +14,7 @@ import duckdb
 import polars as pl
 
 from pipelines.core.loading import REJECT_CODE, FileLoad
+from pipelines.core.parsing import MONEY
 from pipelines.core.schema import Column, Table, references
 from pipelines.marketplace.formats import (
     CODE,
@@ -52,7 +53,10 @@ FACT_MARKETPLACE_SPEND = Table(
         Column("supplier_id", "BIGINT", "The supplier as published (dim_supplier)", nullable=False),
         Column("description_id", "BIGINT", "Product, service or project description (dim_description)"),
         Column(
-            "amount", "DECIMAL(18,2)", "Evidenced spend in GBP excluding VAT (negative = credit note)", nullable=False
+            "amount",
+            "DECIMAL(18,4)",
+            "Evidenced spend in GBP excluding VAT, exactly as published (up to 4 decimals; negative = credit note)",
+            nullable=False,
         ),
     ),
     foreign_keys=(
@@ -158,7 +162,7 @@ def marketplace_rows(files: list[tuple[FileLoad, Path]], superseded: pl.DataFram
     """Loaded keyed marketplace rows across files (lazily, from Parquet) minus superseded months."""
     frames = [loaded_rows(pl.scan_parquet(p), load.lookups) for load, p in files]
     if not frames:
-        return pl.LazyFrame(schema={"buyer_id": pl.Int64, CODE: pl.Int64, "amount": pl.Decimal(18, 2)})
+        return pl.LazyFrame(schema={"buyer_id": pl.Int64, CODE: pl.Int64, "amount": MONEY})
     rows = pl.concat(frames)
     if superseded.height:
         rows = rows.join(superseded.lazy(), on=["source_file", CODE], how="anti")

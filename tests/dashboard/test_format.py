@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
-from dashboard.format import long_date, money, ordinal, pct, share_text, whole, year_span
+from dashboard.format import half_up, long_date, money, ordinal, pct, share_text, whole, year_span
 
 
 @pytest.mark.parametrize(
@@ -78,3 +79,39 @@ def test_long_date_is_gov_uk_style_without_a_leading_zero() -> None:
 def test_year_span_is_one_year_or_a_range() -> None:
     assert year_span("2019/20", "2019/20") == "2019/20"
     assert year_span("2016/17", "2019/20") == "2016/17 to 2019/20"
+
+
+@pytest.mark.parametrize(
+    ("call", "text"),
+    [
+        (lambda: money(2.5), "£3"),  # Python's round-half-even would say £2
+        (lambda: money(1250), "£1.3k"),
+        (lambda: pct(26.65), "26.7%"),  # the float 26.65 is 26.6499...; it is rounded as the decimal it prints as
+        (lambda: pct(2.675, 2), "2.68%"),
+        (lambda: whole(2.5), "3"),
+        (lambda: share_text(50.5), "51%"),
+        (lambda: money(Decimal("3288.885")), "£3.3k"),
+    ],
+)
+def test_rounding_is_half_up_and_only_for_display(call, text: str) -> None:
+    assert call() == text
+
+
+def test_half_up_rounds_halves_away_from_zero() -> None:
+    assert (half_up(0.125, 2), half_up(-2.5), half_up(Decimal("13192.9325"), 2)) == (
+        Decimal("0.13"),
+        Decimal("-3"),
+        Decimal("13192.93"),
+    )
+
+
+def test_money_that_rounds_to_nothing_has_no_minus_sign() -> None:
+    assert (money(-0.4), money(-0.6)) == ("£0", "-£1")
+
+
+def test_money_moves_up_a_unit_rather_than_read_1000_of_one() -> None:
+    assert (money(999.5), money(999_949), money(999_950)) == ("£1.0k", "£999.9k", "£1.0m")
+
+
+def test_not_a_number_is_no_figure() -> None:
+    assert (money(float("nan")), pct(float("inf")), share_text(float("nan"))) == ("n/a", "n/a", "n/a")

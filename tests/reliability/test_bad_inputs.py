@@ -839,7 +839,7 @@ CASES: list[Case] = [
                                           Reject(9, "EvidencedSpend", "not an amount"),
                                           Reject(10, "EvidencedSpend", "not an amount")),
                then=amounts_in("mkt-amounts.csv",
-                               ["1234.56", "-1234.56", "1200.00", "-10.00", "-10.00", "5.00", "0.00"]))),
+                               ["1234.56", "-1234.56", "1200.00", "-10.00", "-10.00", "5.00", "0.004"]))),
     Case("mkt-date-forms", "months 01/13/2014 2014-13-01 Apr-14 41791 2014-02-30 1999-01 empty 'June 2014' 01/06/2014",
          mkt_date_forms,
          Loads("mkt-dates.csv", 9, 4, (Reject(2, "SpendMonth", "not a readable date"),

@@ -368,7 +368,7 @@ def test_ocds_json_lines_reconcile(tmp_path: Path, first: str, rest: list[str]) 
 
 # --------------------------------------------------------------------------------------------- value parsers
 
-MONEY_LIMIT = Decimal("9999999999999999.99")
+MONEY_LIMIT = Decimal("99999999999999.9999")  # DECIMAL(18,4)
 
 
 def _parse(expr_fn: Callable[[pl.Expr], pl.Expr], values: list[str]) -> list:

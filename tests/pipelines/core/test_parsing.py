@@ -16,6 +16,7 @@ from pipelines.core.parsing import (
     parse_money,
     parse_month,
     parse_number,
+    too_precise,
 )
 
 
@@ -118,3 +119,24 @@ def test_dates() -> None:
         None,
         None,
     ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("13192.9325", Decimal("13192.9325")), ("3288.885", Decimal("3288.885")), ("(0.0001)", Decimal("-0.0001"))],
+)
+def test_money_keeps_every_published_decimal(raw: str, expected: Decimal) -> None:
+    """Up to four decimals are stored as written: 3288.885 is not rounded (half-to-even gave 3288.88)."""
+    assert money(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["1.23456", "-5.00001", "£1,000.123456"])
+def test_money_with_more_decimals_than_kept_is_refused_not_rounded(raw: str) -> None:
+    frame = pl.DataFrame({"v": [raw]}).select(parse_money(pl.col("v")).alias("m"), too_precise(pl.col("v")).alias("p"))
+    assert frame.row(0) == (None, True)
+
+
+def test_money_within_the_kept_decimals_is_not_too_precise() -> None:
+    values = ["1.2345", "10", "(1,234.50)", "1e3", ".5", "N/A"]
+    flags = pl.DataFrame({"v": values}).select(too_precise(pl.col("v")))["v"].to_list()
+    assert flags == [False] * len(values)
