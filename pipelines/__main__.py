@@ -30,8 +30,9 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 def _summary(report) -> Table:
     table = Table(title="Files", show_lines=False)
-    for col in ("file", "format", "read", "loaded", "rejected", "status"):
-        table.add_column(col, justify="right" if col in ("read", "loaded", "rejected") else "left")
+    counts = ("read", "loaded", "rejected", "superseded")
+    for col in ("file", "format", *counts, "status"):
+        table.add_column(col, justify="right" if col in counts else "left")
     for f in report.files:
         style = {"unreadable": "red", "duplicate": "yellow", "empty": "yellow", "ignored": "dim"}.get(f.status, "")
         table.add_row(
@@ -40,6 +41,7 @@ def _summary(report) -> Table:
             f"{f.rows_read:,}",
             f"{f.rows_loaded:,}",
             f"{f.rows_rejected:,}",
+            f"{f.rows_superseded:,}",
             f.status if not f.message else f"{f.status}: {f.message}",
             style=style,
         )

@@ -38,5 +38,9 @@ SME_ASPIRATION_PCT = 33.0
 #: File extensions `build` considers; anything else under the raw folder is listed as ignored.
 RAW_EXTENSIONS = (".csv", ".json", ".jsonl", ".geojson", ".yaml", ".yml", ".txt")
 
+#: The newest months of each framework family's latest release, marked provisional: late supplier returns
+#: revise them heavily (one month rose 35% between the Nov 2013 and Jun 2014 G-Cloud releases).
+PROVISIONAL_MONTHS = 2
+
 #: Fuzzy buyer matching: minimum rapidfuzz score (0-100) to accept a candidate.
 FUZZY_MATCH_THRESHOLD = 92.0

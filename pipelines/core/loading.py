@@ -38,6 +38,17 @@ REJECT_COLUMN = "_reject_column"
 REJECT_VALUE = "_reject_value"
 REJECT_REASON = "_reject_reason"
 REJECT_CODE = "_reject_code"
+
+#: Rows a later release of the same data replaces: not rejected (nothing was wrong with them), not loaded.
+SUPERSEDED_SCHEMA = pl.Schema(
+    {
+        "file_name": pl.String(),
+        "source": pl.String(),
+        "line": pl.Int64(),
+        "period": pl.String(),  # what the later release restates, e.g. "G-Cloud 2014-02"
+        "superseded_by": pl.String(),  # the file whose rows are kept instead
+    }
+)
 LINE = "source_line"
 FILE = "source_file"
 
@@ -70,16 +81,22 @@ class FileLoad:
     #: For large sources: staging name -> small lookup the Parquet rows join to (on source_file,
     #: _code_id) for their low-cardinality columns (month, framework, lot, sector, SME flag).
     lookups: dict[str, pl.DataFrame] = field(default_factory=dict)
+    #: Rows replaced by a later release (SUPERSEDED_SCHEMA); set by the build, empty when a file is read.
+    superseded: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=SUPERSEDED_SCHEMA))
 
     @property
     def rows_rejected(self) -> int:
         return self.rejects.height
 
+    @property
+    def rows_superseded(self) -> int:
+        return self.superseded.height
+
     def check_reconciles(self) -> None:
-        if self.rows_read != self.rows_loaded + self.rows_rejected:
+        if self.rows_read != self.rows_loaded + self.rows_rejected + self.rows_superseded:
             raise AssertionError(
                 f"{self.path.name}: rows read {self.rows_read} != loaded {self.rows_loaded}"
-                f" + rejected {self.rows_rejected}"
+                f" + rejected {self.rows_rejected} + superseded {self.rows_superseded}"
             )
 
 

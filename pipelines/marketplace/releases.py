@@ -17,29 +17,31 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines.core.loading import SUPERSEDED_SCHEMA as SUPERSEDED_ROWS
 from pipelines.core.loading import FileLoad
+from pipelines.core.parsing import MONEY
 from pipelines.marketplace.formats import CODE, loaded_rows
 
-SUPERSEDED_SCHEMA = pl.Schema({"source_file": pl.String, CODE: pl.Int64})
+SUPERSEDED_CODES = pl.Schema({"source_file": pl.String, CODE: pl.Int64})
 KEYS = ["framework_family", "month"]
 
 
 @dataclass(frozen=True)
 class SupersededFile:
-    """One losing file's superseded rows, as reject rows with their reason, and a note for the file."""
+    """One losing file's superseded rows (line, period, the winning file) and a note for it."""
 
-    rejects: pl.DataFrame
+    superseded: pl.DataFrame
     note: str
 
     @property
     def rows(self) -> int:
-        return self.rejects.height
+        return self.superseded.height
 
 
 @dataclass(frozen=True)
 class Supersession:
     #: (source_file, spend_code_id) of rows replaced by a later release: the fact load leaves them out.
-    codes: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=SUPERSEDED_SCHEMA))
+    codes: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=SUPERSEDED_CODES))
     #: file name -> what that file loses.
     files: dict[str, SupersededFile] = field(default_factory=dict)
 
@@ -77,22 +79,15 @@ def _superseded_file(load: FileLoad, path: Path, lost: pl.DataFrame) -> Supersed
         .sort("source_line")
         .collect()
     )
-    rejects = dropped.select(
+    rows = dropped.select(
         pl.lit(load.path.name).alias("file_name"),
         pl.lit(load.source).alias("source"),
-        pl.lit(load.format).alias("format"),
         pl.col("source_line").alias("line"),
-        pl.lit("month").alias("column_name"),
-        pl.col("month").dt.strftime("%Y-%m").alias("value"),
-        pl.format(
-            "superseded: {} {} is also published in {}, a later cumulative release",
-            pl.col("framework_family"),
-            pl.col("month").dt.strftime("%Y-%m"),
-            pl.col("winner"),
-        ).alias("reason"),
-    ).cast(load.rejects.schema)
+        pl.format("{} {}", pl.col("framework_family"), pl.col("month").dt.strftime("%Y-%m")).alias("period"),
+        pl.col("winner").alias("superseded_by"),
+    ).cast(SUPERSEDED_ROWS)
     n_months = lost.select(KEYS).unique().height
-    return SupersededFile(rejects, f"{dropped.height:,} rows in {n_months} month(s) superseded by a later release")
+    return SupersededFile(rows, f"{dropped.height:,} rows in {n_months} month(s) superseded by a later release")
 
 
 def supersede_cumulative_releases(files: list[tuple[FileLoad, Path]], codes: pl.DataFrame) -> Supersession:
@@ -113,3 +108,54 @@ def supersede_cumulative_releases(files: list[tuple[FileLoad, Path]], codes: pl.
         if lost.height:
             out[load.path.name] = _superseded_file(load, path, lost)
     return Supersession(lost_codes.select("source_file", pl.col(CODE).cast(pl.Int64)), out)
+
+
+def release_totals(files: list[tuple[FileLoad, Path]], codes: pl.DataFrame) -> pl.DataFrame:
+    """Per release (file), framework family and month: loaded rows, their exact total, and the month it runs to.
+
+    Rows are counted before supersession (each release's own figure for the month), after row rules.
+    """
+    schema = {"source_file": pl.String, "framework_family": pl.String, "month": pl.Date, "financial_year": pl.String}
+    if not files:
+        return pl.DataFrame(schema={**schema, "n_rows": pl.Int64, "total": MONEY, "release_to": pl.Date})
+    per_code = pl.concat(
+        [
+            loaded_rows(pl.scan_parquet(p), load.lookups)
+            .group_by("source_file", CODE)
+            .agg(pl.len().alias("n_rows"), pl.col("amount").sum().alias("total"))
+            .collect()
+            for load, p in files
+        ]
+    )
+    by_month = (
+        per_code.join(codes.select(CODE, *KEYS, "financial_year"), on=CODE)
+        .group_by(list(schema))
+        .agg(pl.col("n_rows").sum().cast(pl.Int64), pl.col("total").sum().cast(MONEY))
+    )
+    runs_to = by_month.group_by("source_file", "framework_family").agg(pl.col("month").max().alias("release_to"))
+    return by_month.join(runs_to, on=["source_file", "framework_family"])
+
+
+def revisions(totals: pl.DataFrame) -> pl.DataFrame:
+    """Each release's total for each family and month, in release order, with the change from the one before.
+
+    Releases are ordered as supersession ranks them (the month a release runs to, then its file name), so the
+    last one is the release whose rows are loaded.
+    """
+    ordered = totals.sort([*KEYS, "release_to", "source_file"])
+    window = pl.col("total").shift(1).over(KEYS, order_by=["release_to", "source_file"])
+    change = pl.col("total") - pl.col("previous_total")
+    return (
+        ordered.with_columns(
+            (pl.int_range(pl.len()).over(KEYS, order_by=["release_to", "source_file"]) + 1).alias("release_order"),
+            window.alias("previous_total"),
+        )
+        .with_columns(
+            change.cast(MONEY).alias("change"),
+            pl.when(pl.col("previous_total") != 0)
+            .then(100 * change.cast(pl.Float64) / pl.col("previous_total").cast(pl.Float64))
+            .alias("change_pct"),
+            (pl.col("release_order") == pl.len().over(KEYS)).alias("is_latest"),
+        )
+        .rename({"source_file": "release_file"})
+    )

@@ -121,7 +121,31 @@ DIM_DESCRIPTION = Table(
     ),
 )
 
-TABLES = (FACT_MARKETPLACE_SPEND, DIM_SPEND_CODE, DIM_SUPPLIER, DIM_DESCRIPTION)
+MART_REVISIONS = Table(
+    name="mart_marketplace_revisions",
+    kind="mart",
+    description=(
+        "Cumulative releases restate earlier months, and late supplier returns revise them: each release's total "
+        "for each framework family and month, in release order, with the change from the release before."
+    ),
+    key=("framework_family", "month", "release_file"),
+    columns=(
+        Column("framework_family", "VARCHAR", "G-Cloud or DOS (published separately)", nullable=False),
+        Column("month", "DATE", "Month of spend", nullable=False),
+        Column("financial_year", "VARCHAR", "Financial year of the month", nullable=False),
+        Column("release_file", "VARCHAR", "File of the release", nullable=False),
+        Column("release_to", "DATE", "Last month of this family the release covers (names the release)", nullable=False),
+        Column("release_order", "BIGINT", "1 for the first release that published the month, then 2, ...", min=1),
+        Column("n_rows", "BIGINT", "Spend lines for the month in this release", nullable=False, min=0),
+        Column("total", "DECIMAL(18,4)", "The month's spend in this release, GBP, exactly", nullable=False),
+        Column("previous_total", "DECIMAL(18,4)", "The month's spend in the release before (null for the first)"),
+        Column("change", "DECIMAL(18,4)", "total - previous_total, GBP (null for the first release)"),
+        Column("change_pct", "DOUBLE", "change as % of previous_total (null when there is none or it is 0)"),
+        Column("is_latest", "BOOLEAN", "The release whose rows are loaded (later releases win)", nullable=False),
+    ),
+)
+
+TABLES = (FACT_MARKETPLACE_SPEND, DIM_SPEND_CODE, DIM_SUPPLIER, DIM_DESCRIPTION, MART_REVISIONS)
 
 #: Views over the star, created after the tables: every spend row in full, as published and resolved.
 VIEWS = {

@@ -188,6 +188,7 @@ def _sync_counts(outcomes: list[FileOutcome], loads: list[FileLoad]) -> None:
         load = by_path.get(outcome.path)
         if load is not None:
             outcome.rows_loaded, outcome.rows_rejected = load.rows_loaded, load.rows_rejected
+            outcome.rows_superseded = load.rows_superseded
             outcome.notes = "; ".join(load.notes)
 
 

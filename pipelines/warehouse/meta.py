@@ -63,14 +63,28 @@ BUILD_FILES = Table(
         Column("rows_read", "BIGINT", "Data rows read", nullable=False, min=0),
         Column("rows_loaded", "BIGINT", "Rows loaded", nullable=False, min=0),
         Column("rows_rejected", "BIGINT", "Rows rejected (see rejects)", nullable=False, min=0),
+        Column(
+            "rows_superseded",
+            "BIGINT",
+            "Rows a later release of the same data restates, so not loaded from this file (see meta_superseded_rows)",
+            nullable=False,
+            min=0,
+        ),
         Column("encoding", "VARCHAR", "Detected text encoding"),
         Column("notes", "VARCHAR", "What was noticed while reading (encoding, line endings, totals)"),
         Column("period", "VARCHAR", "Period the loaded rows cover"),
     ),
     extra_checks=(
         (
-            "rows read = rows loaded + rows rejected",
-            "SELECT rel_path FROM build_files WHERE rows_read <> rows_loaded + rows_rejected",
+            "rows read = rows loaded + rows rejected + rows superseded",
+            "SELECT rel_path FROM build_files WHERE rows_read <> rows_loaded + rows_rejected + rows_superseded",
+        ),
+        (
+            "every superseded row is in meta_superseded_rows",
+            """SELECT f.rel_path FROM build_files f
+               LEFT JOIN (SELECT file_name, count(*) AS n FROM meta_superseded_rows GROUP BY file_name) s
+               USING (file_name)
+               WHERE f.status = 'loaded' AND f.rows_superseded <> coalesce(s.n, 0)""",
         ),
         (
             "every rejected row is in rejects",
@@ -96,7 +110,24 @@ REJECTS = Table(
     ),
 )
 
-TABLES = (BUILD_INFO, BUILD_FILES, REJECTS)
+SUPERSEDED_ROWS = Table(
+    name="meta_superseded_rows",
+    kind="meta",
+    description=(
+        "Every row a later cumulative release restates (the later release's rows are loaded instead): "
+        "not rejected, since nothing was wrong with it, and not counted twice."
+    ),
+    key=("file_name", "line"),
+    columns=(
+        Column("file_name", "VARCHAR", "File the row was read from", nullable=False),
+        Column("source", "VARCHAR", "Source", nullable=False),
+        Column("line", "BIGINT", "Line of the row in that file", nullable=False),
+        Column("period", "VARCHAR", "What the later release restates, e.g. 'G-Cloud 2014-02'", nullable=False),
+        Column("superseded_by", "VARCHAR", "The file whose rows for that period are loaded instead", nullable=False),
+    ),
+)
+
+TABLES = (BUILD_INFO, BUILD_FILES, REJECTS, SUPERSEDED_ROWS)
 
 
 @dataclass
@@ -117,6 +148,7 @@ class FileOutcome:
     rows_read: int = 0
     rows_loaded: int = 0
     rows_rejected: int = 0
+    rows_superseded: int = 0
     encoding: str | None = None
     notes: str | None = None
     period: str | None = None
@@ -139,6 +171,7 @@ def files_frame(outcomes: list[FileOutcome]) -> pl.DataFrame:
             "rows_read": o.rows_read,
             "rows_loaded": o.rows_loaded,
             "rows_rejected": o.rows_rejected,
+            "rows_superseded": o.rows_superseded,
             "encoding": o.encoding,
             "notes": o.notes or None,
             "period": o.period or None,

@@ -18,8 +18,15 @@ from pipelines.core.loading import FileLoad
 from pipelines.geography import tables as geography
 from pipelines.marketplace.formats import CODE, CODES, CUSTOMERS, rejected_keys
 from pipelines.marketplace.formats import STAGING as MARKETPLACE_STAGING
-from pipelines.marketplace.releases import SUPERSEDED_SCHEMA, Supersession, supersede_cumulative_releases
+from pipelines.marketplace.releases import (
+    SUPERSEDED_CODES,
+    Supersession,
+    release_totals,
+    revisions,
+    supersede_cumulative_releases,
+)
 from pipelines.marketplace.tables import (
+    MART_REVISIONS,
     marketplace_dimensions,
     marketplace_lookups,
     marketplace_rows,
@@ -43,7 +50,7 @@ class ModelResult:
     #: Keys whose rows are rejected in every file (bad spend codes, blank names): the writer skips them.
     marketplace_rejected_keys: dict[str, pl.DataFrame] = field(default_factory=dict)
     #: (source_file, spend_code_id) of marketplace rows replaced by a later cumulative release.
-    superseded: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=SUPERSEDED_SCHEMA))
+    superseded: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=SUPERSEDED_CODES))
 
 
 def staging_frames(loads: list[FileLoad]) -> dict[str, pl.DataFrame]:
@@ -58,12 +65,12 @@ def staging_frames(loads: list[FileLoad]) -> dict[str, pl.DataFrame]:
 
 
 def apply_supersession(loads: list[FileLoad], supersession: Supersession) -> None:
-    """Move each losing file's superseded rows from loaded to rejected (with the reason), and note it."""
+    """Move each losing file's superseded rows from loaded to superseded (with the file that wins), and note it."""
     for load in loads:
         lost = supersession.files.get(load.path.name)
         if lost is None or MARKETPLACE_STAGING not in load.parquet:
             continue
-        load.rejects = pl.concat([load.rejects, lost.rejects])
+        load.superseded = pl.concat([load.superseded, lost.superseded])
         load.rows_loaded -= lost.rows
         load.notes.append(lost.note)
         load.check_reconciles()
@@ -88,6 +95,7 @@ def build_model(loads: list[FileLoad], aliases_path: Path | None = None) -> Mode
         if files
         else pl.DataFrame(schema={CODE: pl.Int64, "framework_family": pl.String, "month": pl.Date, "sector": pl.String})
     )
+    tables[MART_REVISIONS.name] = MART_REVISIONS.conform(revisions(release_totals(files, codes)))
     supersession = supersede_cumulative_releases(files, codes)
     apply_supersession(loads, supersession)
     spend = marketplace_rows(files, supersession.codes)

@@ -17,7 +17,7 @@ from pipelines.core.loading import REJECT_SCHEMA, FileLoad
 from pipelines.marketplace import tables as marketplace
 from pipelines.warehouse.errors import BuildError
 from pipelines.warehouse.marts import build_marts
-from pipelines.warehouse.meta import BUILD_INFO, REJECTS, FileOutcome, files_frame
+from pipelines.warehouse.meta import BUILD_INFO, REJECTS, SUPERSEDED_ROWS, FileOutcome, files_frame
 from pipelines.warehouse.model import ModelResult
 from pipelines.warehouse.schema import ALL_TABLES
 from pipelines.warehouse.validate import validate
@@ -66,6 +66,8 @@ def write_warehouse(
             else pl.DataFrame(schema=REJECT_SCHEMA)
         )
         insert_frame(con, REJECTS.name, REJECTS.conform(rejects))
+        superseded = pl.concat([ld.superseded for ld in loads]) if loads else SUPERSEDED_ROWS.empty()
+        insert_frame(con, SUPERSEDED_ROWS.name, SUPERSEDED_ROWS.conform(superseded))
         insert_frame(con, "build_files", files_frame(outcomes))
         for name, sql in marketplace.VIEWS.items():
             con.sql(f'CREATE VIEW "{name}" AS {sql}')

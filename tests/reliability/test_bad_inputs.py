@@ -740,18 +740,19 @@ def _same_fact_rows(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _base_copy_superseded(con: duckdb.DuckDBPyConnection) -> None:
-    """The later-named copy wins every month, so the base file's rows are all rejected as superseded: counted once."""
+    """The later-named copy wins every month, so the base file's rows are all superseded (not rejected): counted once."""
     _same_fact_rows(con)
     row = one(
         con,
-        """SELECT rows_read, rows_loaded, rows_rejected FROM build_files
+        """SELECT rows_read, rows_loaded, rows_rejected, rows_superseded FROM build_files
            WHERE file_name = 'dos-spend-2016-2026-SAMPLE.csv'""",
     )
-    assert row == (BASE_DOS_ROWS, 0, BASE_DOS_ROWS)
-    reasons = con.sql(
-        "SELECT DISTINCT regexp_replace(reason, ' \\d{4}-\\d{2} ', ' ') FROM rejects WHERE file_name = 'dos-spend-2016-2026-SAMPLE.csv'"
+    assert row == (BASE_DOS_ROWS, 0, 0, BASE_DOS_ROWS)
+    winners = con.sql(
+        """SELECT DISTINCT regexp_replace(period, ' \\d{4}-\\d{2}$', ''), superseded_by FROM meta_superseded_rows
+           WHERE file_name = 'dos-spend-2016-2026-SAMPLE.csv'"""
     ).fetchall()
-    assert reasons == [("superseded: DOS is also published in dos-spend-resaved.csv, a later cumulative release",)]
+    assert winners == [("DOS", "dos-spend-resaved.csv")]
 
 
 def _sme_revision_supersedes(con: duckdb.DuckDBPyConnection) -> None:
@@ -1001,17 +1002,22 @@ def query(path: Path, sql: str, **params: object) -> list[tuple]:
 
 
 def check_every_file_reconciles(con: duckdb.DuckDBPyConnection) -> None:
-    """For every file: read = loaded + rejected, and exactly rows_rejected rejects with a reason are stored."""
+    """For every file: read = loaded + rejected + superseded, exactly rows_rejected rejects with a reason are
+    stored, and exactly rows_superseded superseded rows."""
     rows = con.sql(
-        """SELECT f.rel_path, f.status, f.rows_read, f.rows_loaded, f.rows_rejected,
-                  count(r.file_name), count(r.file_name) FILTER (WHERE coalesce(r.reason, '') = '')
+        """SELECT f.rel_path, f.status, f.rows_read, f.rows_loaded, f.rows_rejected, f.rows_superseded,
+                  count(r.file_name), count(r.file_name) FILTER (WHERE coalesce(r.reason, '') = ''),
+                  (SELECT count(*) FROM meta_superseded_rows s WHERE s.file_name = f.file_name)
            FROM build_files f LEFT JOIN rejects r USING (file_name) GROUP BY ALL"""
     ).fetchall()
     names = con.sql("SELECT file_name, count(*) FROM build_files GROUP BY 1 HAVING count(*) > 1").fetchall()
     assert names == [], "file names must be unique for the per-file reject count"
-    for rel, status, read, loaded, rejected, kept, without_reason in rows:
-        assert read == loaded + rejected, f"{rel}: read {read} != loaded {loaded} + rejected {rejected}"
+    for rel, status, read, loaded, rejected, superseded, kept, without_reason, kept_superseded in rows:
+        assert read == loaded + rejected + superseded, (
+            f"{rel}: read {read} != loaded {loaded} + rejected {rejected} + superseded {superseded}"
+        )
         assert kept == rejected, f"{rel}: {rejected} rejected but {kept} in rejects"
+        assert kept_superseded == superseded, f"{rel}: {superseded} superseded but {kept_superseded} listed"
         assert without_reason == 0, f"{rel}: rejects without a reason"
         if status != "loaded":
             assert (read, kept) == (0, 0), rel

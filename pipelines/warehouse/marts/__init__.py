@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.config import PROVISIONAL_MONTHS
 from pipelines.core.schema import Column, Table, references
 
 AREA_LEVELS = ("national", "region", "combined_authority", "lad")
@@ -86,6 +87,12 @@ MART_MONTHLY = Table(
         Column("financial_year", "VARCHAR", "Financial year of the month", nullable=False),
         Column("framework_family", "VARCHAR", "G-Cloud or DOS", nullable=False, allowed=("G-Cloud", "DOS")),
         *_SPEND_COLS,
+        Column(
+            "is_provisional",
+            "BOOLEAN",
+            f"One of the family's newest {PROVISIONAL_MONTHS} months: late supplier returns still revise it",
+            nullable=False,
+        ),
     ),
 )
 
@@ -110,6 +117,7 @@ MART_YEARLY = Table(
         Column("n_councils_total", "BIGINT", "Councils in the area", nullable=False, min=0),
         Column("population", "BIGINT", "Residents (null for national)"),
         Column("spend_per_1000", "DOUBLE", "Spend per 1,000 residents, GBP"),
+        Column("includes_provisional", "BOOLEAN", "The year holds a provisional month (see monthly)", nullable=False),
     ),
 )
 
@@ -238,6 +246,7 @@ STEPS: tuple[str, ...] = (
     "dim_area",
     "bridge_buyer_area",
     "_buyer_month",
+    "_provisional",
     "mart_marketplace_monthly",
     "mart_council_spend_yearly",
     "_council_area",
@@ -251,7 +260,11 @@ STEPS: tuple[str, ...] = (
 )
 
 #: Values the SQL files may name as `$parameter`.
-PARAMETERS = {"national_code": NATIONAL_CODE, "national_name": NATIONAL_NAME}
+PARAMETERS: dict[str, str | int] = {
+    "national_code": NATIONAL_CODE,
+    "national_name": NATIONAL_NAME,
+    "provisional_months": PROVISIONAL_MONTHS,
+}
 
 SQL_DIR = Path(__file__).parent
 _PARAM = re.compile(r"\$([a-z_]+)")
@@ -261,7 +274,7 @@ def step_sql(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
-def step_parameters(sql: str) -> dict[str, str]:
+def step_parameters(sql: str) -> dict[str, str | int]:
     """The parameters a statement names (DuckDB refuses values it does not use)."""
     return {name: PARAMETERS[name] for name in sorted(set(_PARAM.findall(sql)))}
 

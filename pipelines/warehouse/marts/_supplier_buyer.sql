@@ -1,7 +1,7 @@
 -- Spend per supplier name, buyer and financial year, with how many rows flag the supplier SME or large.
 CREATE TEMP TABLE _supplier_buyer AS
 WITH by_key AS (
-    SELECT f.supplier_id, f.buyer_id, c.financial_year, sum(f.amount)::DOUBLE AS spend,
+    SELECT f.supplier_id, f.buyer_id, c.financial_year, sum(f.amount)::DECIMAL(18,4) AS spend,
            count(*) AS n_transactions, count(*) FILTER (WHERE c.supplier_is_sme) AS n_sme,
            count(*) FILTER (WHERE NOT c.supplier_is_sme) AS n_large
     FROM fact_marketplace_spend f JOIN dim_spend_code c USING (spend_code_id)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
 
 from pipelines.core.loading import REJECT_CODE, REJECT_SCHEMA, FileLoad
+from pipelines.core.parsing import MONEY
 from pipelines.marketplace.formats import CODE, CODES, CUSTOMERS, DESCRIPTIONS, ROW_COLUMNS, STAGING, SUPPLIERS
-from pipelines.marketplace.releases import Supersession, supersede_cumulative_releases
+from pipelines.marketplace.releases import Supersession, release_totals, revisions, supersede_cumulative_releases
 from pipelines.warehouse.model import apply_supersession
 
 JAN, FEB, MAR = dt.date(2014, 1, 1), dt.date(2014, 2, 1), dt.date(2014, 3, 1)
@@ -41,10 +43,10 @@ def marketplace_load(tmp: Path, name: str, codes: list[int]) -> tuple[FileLoad, 
             "supplier_id": [7] * n,
             "buyer_id": [8] * n,
             "description_id": [None] * n,
-            "amount": [10.0] * n,
+            "amount": [Decimal("10")] * n,
             REJECT_CODE: [None] * n,
         },
-        schema_overrides={"description_id": pl.Int64, REJECT_CODE: pl.String},
+        schema_overrides={"description_id": pl.Int64, REJECT_CODE: pl.String, "amount": MONEY},
     ).select(ROW_COLUMNS)
     parquet = tmp / f"{name}.parquet"
     rows.write_parquet(parquet)
@@ -77,7 +79,7 @@ def marketplace_load(tmp: Path, name: str, codes: list[int]) -> tuple[FileLoad, 
 
 
 def superseded_lines(s: Supersession, name: str) -> list[int]:
-    return s.files[name].rejects["line"].to_list() if name in s.files else []
+    return s.files[name].superseded["line"].to_list() if name in s.files else []
 
 
 def test_a_single_file_supersedes_nothing(tmp_path: Path) -> None:
@@ -92,11 +94,8 @@ def test_the_release_that_runs_latest_wins_each_shared_month(tmp_path: Path) -> 
     assert sorted(s.codes.rows()) == [("jan-feb.csv", 1), ("jan-feb.csv", 2)]
     assert superseded_lines(s, "jan-feb.csv") == [2, 3]
     assert superseded_lines(s, "jan-mar.csv") == []
-    reasons = s.files["jan-feb.csv"].rejects["reason"].to_list()
-    assert reasons == [
-        "superseded: G-Cloud 2014-01 is also published in jan-mar.csv, a later cumulative release",
-        "superseded: G-Cloud 2014-02 is also published in jan-mar.csv, a later cumulative release",
-    ]
+    rows = s.files["jan-feb.csv"].superseded.select("period", "superseded_by").rows()
+    assert rows == [("G-Cloud 2014-01", "jan-mar.csv"), ("G-Cloud 2014-02", "jan-mar.csv")]
     assert s.files["jan-feb.csv"].note == "2 rows in 2 month(s) superseded by a later release"
 
 
@@ -125,8 +124,39 @@ def test_rows_rejected_for_a_bad_code_are_not_superseded_again(tmp_path: Path) -
 def test_finding_supersession_changes_no_load_and_applying_it_reconciles(tmp_path: Path) -> None:
     early, later = marketplace_load(tmp_path, "a.csv", [1, 2]), marketplace_load(tmp_path, "b.csv", [1, 2, 3])
     s = supersede_cumulative_releases([early, later], codes_frame())
-    assert (early[0].rows_loaded, early[0].rejects.height, early[0].notes) == (2, 0, [])
+    assert (early[0].rows_loaded, early[0].rows_superseded, early[0].notes) == (2, 0, [])
     apply_supersession([early[0], later[0]], s)
-    assert (early[0].rows_read, early[0].rows_loaded, early[0].rows_rejected) == (2, 0, 2)
-    assert early[0].notes == ["2 rows in 2 month(s) superseded by a later release"]
-    assert (later[0].rows_loaded, later[0].rows_rejected) == (3, 0)
+    # superseded is its own count, not a rejection: read = loaded + rejected + superseded
+    load = early[0]
+    assert (load.rows_read, load.rows_loaded, load.rows_rejected, load.rows_superseded) == (2, 0, 0, 2)
+    assert load.notes == ["2 rows in 2 month(s) superseded by a later release"]
+    assert (later[0].rows_loaded, later[0].rows_rejected, later[0].rows_superseded) == (3, 0, 0)
+    load.check_reconciles()
+
+
+def test_each_release_total_and_its_change_from_the_one_before(tmp_path: Path) -> None:
+    """Two releases restate Jan; the later one revises it. Amounts are 10.00 a row, exactly."""
+    early = marketplace_load(tmp_path, "jan-feb.csv", [1, 2])
+    later = marketplace_load(tmp_path, "jan-mar.csv", [1, 1, 2, 3])
+    out = revisions(
+        release_totals([early, later], codes_frame().with_columns(pl.lit("2013/14").alias("financial_year")))
+    )
+    jan = out.filter(pl.col("month") == JAN).sort("release_order")
+    assert jan.select("release_file", "release_order", "total", "previous_total", "change", "is_latest").rows() == [
+        ("jan-feb.csv", 1, Decimal("10"), None, None, False),
+        ("jan-mar.csv", 2, Decimal("20"), Decimal("10"), Decimal("10"), True),
+    ]
+    assert jan["change_pct"].to_list() == [None, 100.0]
+    assert jan["release_to"].to_list() == [FEB, MAR]
+    march = out.filter(pl.col("month") == MAR)
+    assert march.select("release_order", "previous_total", "is_latest").rows() == [(1, None, True)]
+
+
+def test_revisions_follow_the_supersession_order(tmp_path: Path) -> None:
+    """The latest release in the revisions table is the one whose rows the fact keeps."""
+    early = marketplace_load(tmp_path, "2014-06.csv", [2, 3])
+    later = marketplace_load(tmp_path, "2014-07.csv", [2, 3])
+    codes = codes_frame().with_columns(pl.lit("2013/14").alias("financial_year"))
+    latest = revisions(release_totals([early, later], codes)).filter("is_latest")["release_file"].unique().to_list()
+    kept = {f for f, _ in supersede_cumulative_releases([early, later], codes).codes.rows()}
+    assert latest == ["2014-07.csv"] and kept == {"2014-06.csv"}

@@ -36,14 +36,16 @@ def test_sample_builds_and_meets_its_schema(fixture_warehouse: Path) -> None:
 def test_every_file_reconciles_and_every_reject_is_kept(fixture_warehouse: Path) -> None:
     rows = q(
         fixture_warehouse,
-        """SELECT f.file_name, f.rows_read, f.rows_loaded, f.rows_rejected, count(r.file_name)
+        """SELECT f.file_name, f.rows_read, f.rows_loaded, f.rows_rejected, f.rows_superseded, count(r.file_name),
+                  (SELECT count(*) FROM meta_superseded_rows s WHERE s.file_name = f.file_name)
            FROM build_files f LEFT JOIN rejects r USING (file_name)
            WHERE f.status = 'loaded' GROUP BY ALL""",
     )
     assert rows
-    for name, read, loaded, rejected, kept in rows:
-        assert read == loaded + rejected, name
+    for name, read, loaded, rejected, superseded, kept, kept_superseded in rows:
+        assert read == loaded + rejected + superseded, name
         assert rejected == kept, name
+        assert superseded == kept_superseded, name
 
 
 def test_marketplace_fact_rows_equal_loaded_rows(fixture_warehouse: Path) -> None:
@@ -64,8 +66,11 @@ def test_cumulative_release_months_are_counted_once(fixture_warehouse: Path) -> 
            GROUP BY ALL HAVING count(DISTINCT source_file) > 1""",
     )
     assert dupes == []
-    superseded = q(fixture_warehouse, "SELECT count(*) FROM rejects WHERE reason LIKE 'superseded:%'")[0][0]
+    # superseded rows are their own count and list, not rejects (nothing was wrong with them)
+    superseded = q(fixture_warehouse, "SELECT count(*) FROM meta_superseded_rows")[0][0]
     assert superseded > 0
+    assert superseded == q(fixture_warehouse, "SELECT sum(rows_superseded) FROM build_files")[0][0]
+    assert q(fixture_warehouse, "SELECT count(*) FROM rejects WHERE reason LIKE 'superseded%'") == [(0,)]
 
 
 def test_monthly_mart_matches_the_fact(fixture_warehouse: Path) -> None:

@@ -117,9 +117,7 @@ ROWS: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
-    path = Path(tmp_path_factory.mktemp("marts")) / "hand_built.duckdb"
+def hand_built(path: Path) -> duckdb.DuckDBPyConnection:
     connection = duckdb.connect(str(path))
     for table in ALL_TABLES:
         cols = ", ".join(f'"{c.name}" {c.type}' for c in table.columns)
@@ -127,6 +125,12 @@ def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
     for name, (columns, rows) in ROWS.items():
         marks = ", ".join("?" for _ in columns)
         connection.executemany(f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({marks})", rows)  # noqa: S608
+    return connection
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
+    connection = hand_built(Path(tmp_path_factory.mktemp("marts")) / "hand_built.duckdb")
     marts.build_marts(connection)
     yield connection
     connection.close()
@@ -325,3 +329,24 @@ def test_the_hand_built_marts_hold_their_declared_foreign_keys(con: duckdb.DuckD
     mart_tables = tuple(t for t in ALL_TABLES if t.name in marts.STEPS)
     problems = [p for p in validate(con, mart_tables) if "references" in p]
     assert problems == []
+
+
+def test_each_familys_newest_months_are_provisional(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With one provisional month: G-Cloud's newest is 2014-04, DOS's is 2013-05 (families are published apart)."""
+    monkeypatch.setitem(marts.PARAMETERS, "provisional_months", 1)
+    con = hand_built(tmp_path / "provisional.duckdb")
+    marts.build_marts(con)
+    monthly = rows(con, "mart_marketplace_monthly WHERE area_code = 'ALL'", "month, framework_family, is_provisional")
+    assert monthly == [
+        (dt.date(2013, 4, 1), "G-Cloud", False),
+        (dt.date(2013, 5, 1), "DOS", True),
+        (dt.date(2014, 4, 1), "G-Cloud", True),
+    ]
+    yearly = rows(con, "mart_marketplace_yearly WHERE area_code = 'ALL'", "financial_year, includes_provisional")
+    assert yearly == [("2013/14", True), ("2014/15", True)]
+
+
+def test_with_the_default_two_months_every_month_of_this_small_world_is_provisional(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    assert rows(con, "mart_marketplace_monthly", "DISTINCT is_provisional") == [(True,)]
