@@ -463,8 +463,9 @@ def test_shipped_parent_overrides_name_their_source_and_fix_the_bank_of_england(
 
 
 @pytest.mark.skipif(not REAL.exists(), reason="real GOV.UK organisations file is not in ../shared/data")
-def test_real_snapshot_history_and_devolved() -> None:
-    dim = build_organisations(load(REAL).tables)["dim_organisation"]
+def test_real_snapshot_history_and_devolved(tmp_path: Path) -> None:
+    result = load_organisations(REAL, read_head(REAL), tmp_path)
+    dim = build_organisations(result.tables)["dim_organisation"]
     rows = {r["slug"]: r for r in dim.iter_rows(named=True)}
     assert rows["bank-of-england"]["department_id"] == "HMT"
     assert rows["skills-funding-agency"]["current_department_id"] == "DFE"
