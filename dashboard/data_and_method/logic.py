@@ -95,6 +95,19 @@ def rejected_total(summary: pl.DataFrame) -> int:
     return int(summary["n_rows"].sum())
 
 
+FUZZY_HOWTO = (
+    "Matched by similarity of names, not exactly: check each one. A wrong match can be overridden by adding "
+    "the published name to data/reference/buyer_aliases.csv with the right organisation code."
+)
+
+
+def fuzzy_heading(fuzzy: pl.DataFrame) -> str:
+    """'3 buyer names were matched by similarity (£1.6m of spend): check each one'."""
+    spend = money(float(fuzzy["spend"].sum()))
+    names = "buyer name was" if fuzzy.height == 1 else "buyer names were"
+    return f"{fuzzy.height:,} {names} matched by similarity ({spend} of spend): check each one"
+
+
 def unresolved_heading(unresolved: pl.DataFrame) -> str:
     """'12 buyer names could not be matched (£1.2m of spend)'."""
     spend = money(float(unresolved["spend"].sum()))

@@ -54,6 +54,17 @@ class Build:
         )
 
 
+def fuzzy_matches(build: Build) -> None:
+    """Every fuzzy match with its score, beside the unresolved list, so each can be checked by hand."""
+    fuzzy = db.query("data_fuzzy_matches")
+    if not fuzzy.height:
+        st.caption("No buyer name was matched by similarity in this build: every match is exact or an alias.")
+        return
+    st.markdown(f"#### {logic.fuzzy_heading(fuzzy)}")
+    st.caption(logic.FUZZY_HOWTO)
+    build.table(fuzzy, "data_fuzzy", "fuzzy buyer matches", "dim_buyer, match_method = fuzzy")
+
+
 def sources(build: Build) -> None:
     check = logic.reconciliation(build.files)
     (st.success if check.ok else st.error)(check.sentence())
@@ -115,6 +126,7 @@ def buyers(build: Build) -> None:
             extra=build.stamp,
             column_config=build.config,
         )
+    fuzzy_matches(build)
     unresolved = db.query("data_unresolved_buyers")
     if not unresolved.height:
         st.success("Every buyer name in this build was matched to an organisation: none are unresolved.")

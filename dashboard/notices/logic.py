@@ -22,6 +22,8 @@ BUYER_TYPES = {
     "central_government": "Central government",
     "council": "Councils",
     "combined_authority": "Combined authorities",
+    "functional_body": "GLA and combined-authority bodies",
+    "devolved": "Devolved governments",
     "other": "Other or not identified",
 }
 SUITABLE = "Marked suitable for SMEs (% of notices)"

@@ -26,6 +26,8 @@ from pipelines.organisations.formats import STAGING, STAGING_SCHEMA
 from pipelines.reference import departments
 
 CENTRAL_BODIES_CSV = CODE_REFERENCE_DIR / "central_bodies.csv"
+PARENT_OVERRIDES_CSV = CODE_REFERENCE_DIR / "organisation_parents.csv"
+DEVOLVED_GOVERNMENT = "Devolved government"
 
 MINISTERIAL = "Ministerial department"
 NON_MINISTERIAL = "Non-ministerial department"
@@ -52,7 +54,33 @@ DIM_ORGANISATION = Table(
             "body known only from reference/central_bodies.csv",
         ),
         Column("is_closed", "BOOLEAN", "The body no longer exists (closed status or a closed date)", nullable=False),
-        Column("parent_slugs", "VARCHAR", "Comma-joined slugs of the parent organisations, publisher order"),
+        Column("closed_year", "INTEGER", "Year the body closed (GOV.UK closed_at, or central_bodies.csv)"),
+        Column(
+            "parent_slugs",
+            "VARCHAR",
+            "Comma-joined slugs of the parent organisations, publisher order (replaced where "
+            "reference/organisation_parents.csv corrects GOV.UK, with its source)",
+        ),
+        Column(
+            "successor_slug",
+            "VARCHAR",
+            "For a closed body: the live organisation reached by following successors (GOV.UK "
+            "superseding_organisations, the reverse of a live body's superseded_organisations, or "
+            "central_bodies.csv superseded_by); null for a live body or when the chain ends",
+        ),
+        Column(
+            "current_department_slug",
+            "VARCHAR",
+            "The department the body's work sits in today: the successor's department for a closed body with a "
+            "successor, else department_slug",
+        ),
+        Column("current_department_id", "VARCHAR", "departments.csv department_id of current_department_slug"),
+        Column(
+            "devolved_government_slug",
+            "VARCHAR",
+            "The devolved government (Scottish, Welsh, Northern Ireland Executive) the body is or belongs to "
+            "through parent links; null for UK and English bodies",
+        ),
         Column(
             "department_slug",
             "VARCHAR",
@@ -78,6 +106,15 @@ def central_bodies(path: Path = CENTRAL_BODIES_CSV) -> pl.DataFrame:
     return frame.with_columns(
         pl.col("closed").str.strip_chars().str.to_lowercase().replace_strict({"true": True, "false": False}),
     )
+
+
+@cache
+def parent_overrides(path: Path = PARENT_OVERRIDES_CSV) -> dict[str, str]:
+    """slug -> parent slug where GOV.UK's parent link is missing or wrong (each row gives its source)."""
+    if not path.exists():
+        return {}
+    frame = pl.read_csv(path, infer_schema=False)
+    return dict(zip(frame["slug"].to_list(), frame["parent_slug"].to_list(), strict=True))
 
 
 # --------------------------------------------------------------------------------------------- the walk
@@ -174,7 +211,10 @@ def api_organisations(stg: pl.DataFrame) -> pl.DataFrame:
         ((pl.col("govuk_status").str.to_lowercase() == "closed") | pl.col("closed_at").is_not_null())
         .fill_null(False)
         .alias("is_closed"),
+        pl.col("closed_at").dt.year().cast(pl.Int32).alias("closed_year"),
         "parent_slugs",
+        "superseding_slugs",
+        "superseded_slugs",
     )
 
 
@@ -184,6 +224,9 @@ def reference_closed_bodies(bodies: pl.DataFrame, present: pl.Series) -> pl.Data
     def blank_to_null(name: str) -> pl.Expr:
         return pl.when(pl.col(name).str.strip_chars() == "").then(None).otherwise(pl.col(name).str.strip_chars())
 
+    for optional in ("closed_year", "superseded_by"):
+        if optional not in bodies.columns:
+            bodies = bodies.with_columns(pl.lit(None, dtype=pl.String).alias(optional))
     return bodies.filter(pl.col("closed") & ~pl.col("slug").is_in(present.implode())).select(
         "slug",
         "title",
@@ -191,8 +234,65 @@ def reference_closed_bodies(bodies: pl.DataFrame, present: pl.Series) -> pl.Data
         "format",
         pl.lit(REFERENCE_STATUS).alias("govuk_status"),
         pl.lit(True).alias("is_closed"),
+        blank_to_null("closed_year").cast(pl.Int32, strict=False).alias("closed_year"),
         blank_to_null("parent_slug").alias("parent_slugs"),
+        blank_to_null("superseded_by").str.replace_all(r"\|", ",").alias("superseding_slugs"),
+        pl.lit(None, dtype=pl.String).alias("superseded_slugs"),
     )
+
+
+def successors(orgs: pl.DataFrame) -> dict[str, str]:
+    """Closed slug -> the live organisation its successors lead to (breadth first, own links first).
+
+    A body's successors are its superseding_slugs plus every organisation that lists it among its
+    superseded_slugs. Only closed bodies are followed: GOV.UK also lists live bodies (Natural Resources
+    Wales under the Welsh Government) as "superseded", and a live body is its own answer.
+    """
+    closed = {r["slug"] for r in orgs.select("slug", "is_closed").iter_rows(named=True) if r["is_closed"]}
+    links: dict[str, list[str]] = {}
+    for row in orgs.select("slug", "superseding_slugs", "superseded_slugs").iter_rows(named=True):
+        links.setdefault(row["slug"], []).extend(split_slugs(row["superseding_slugs"]))
+        for old in split_slugs(row["superseded_slugs"]):
+            links.setdefault(old, []).append(row["slug"])
+    known = set(orgs["slug"])
+    out: dict[str, str] = {}
+    for slug in sorted(closed):
+        seen, frontier = {slug}, [slug]
+        while frontier and slug not in out:
+            following: list[str] = []
+            for current in frontier:
+                for nxt in links.get(current, []):
+                    if nxt in seen or nxt not in known:
+                        continue
+                    seen.add(nxt)
+                    if nxt not in closed:
+                        out[slug] = nxt
+                        break
+                    following.append(nxt)
+                if slug in out:
+                    break
+            frontier = following
+    return out
+
+
+def devolved_governments(graph: Mapping[str, Node]) -> dict[str, str]:
+    """slug -> the devolved government it is, or reaches through parent links."""
+    out: dict[str, str] = {}
+    for slug in graph:
+        seen, frontier = {slug}, [slug]
+        while frontier and slug not in out:
+            following: list[str] = []
+            for current in frontier:
+                node = graph.get(current)
+                if node is not None and node.format == DEVOLVED_GOVERNMENT:
+                    out[slug] = current
+                    break
+                for parent in node.parents if node else ():
+                    if parent not in seen:
+                        seen.add(parent)
+                        following.append(parent)
+            frontier = following
+    return out
 
 
 def with_departments(orgs: pl.DataFrame, dept_ref: pl.DataFrame) -> pl.DataFrame:
@@ -206,11 +306,31 @@ def with_departments(orgs: pl.DataFrame, dept_ref: pl.DataFrame) -> pl.DataFrame
         for row in dept_ref.select("govuk_slug", "department_id").drop_nulls().iter_rows(named=True)
     }
     known = frozenset(slug_to_id)
-    dept_slugs = [find_department(slug, graph, known) for slug in orgs["slug"]]
+    slugs = orgs["slug"].to_list()
+    dept_slugs = [find_department(slug, graph, known) for slug in slugs]
+    dept_of = dict(zip(slugs, dept_slugs, strict=True))
+    succ = successors(orgs)
+    current = [dept_of.get(succ[s]) if s in succ else dept_of[s] for s in slugs]
+    devolved = devolved_governments(graph)
     return orgs.with_columns(
         pl.Series("department_slug", dept_slugs, dtype=pl.String),
         pl.Series("department_id", [slug_to_id.get(s) if s else None for s in dept_slugs], dtype=pl.String),
         pl.col("format").is_in(list(DEPARTMENT_FORMATS)).fill_null(False).alias("is_department"),
+        pl.Series("successor_slug", [succ.get(s) for s in slugs], dtype=pl.String),
+        pl.Series("current_department_slug", current, dtype=pl.String),
+        pl.Series("current_department_id", [slug_to_id.get(s) if s else None for s in current], dtype=pl.String),
+        pl.Series("devolved_government_slug", [devolved.get(s) for s in slugs], dtype=pl.String),
+    )
+
+
+def apply_parent_overrides(orgs: pl.DataFrame, overrides: Mapping[str, str]) -> pl.DataFrame:
+    """Replace the parent links of the bodies listed in reference/organisation_parents.csv."""
+    if not overrides:
+        return orgs
+    return orgs.with_columns(
+        pl.col("slug")
+        .replace_strict(dict(overrides), default=pl.col("parent_slugs"), return_dtype=pl.String)
+        .alias("parent_slugs")
     )
 
 
@@ -218,6 +338,7 @@ def build_organisations(
     stg: Mapping[str, pl.DataFrame],
     bodies: pl.DataFrame | None = None,
     dept_ref: pl.DataFrame | None = None,
+    overrides: Mapping[str, str] | None = None,
 ) -> dict[str, pl.DataFrame]:
     """Staging -> {'dim_organisation': ...}.
 
@@ -229,5 +350,6 @@ def build_organisations(
     api = api_organisations(staged)
     closed = reference_closed_bodies(bodies, api["slug"])
     orgs = pl.concat([api, closed.cast(api.schema)], how="vertical")
+    orgs = apply_parent_overrides(orgs, parent_overrides() if overrides is None else overrides)
     dim = with_departments(orgs, dept_ref).sort("slug")
     return {DIM_ORGANISATION.name: DIM_ORGANISATION.conform(dim)}

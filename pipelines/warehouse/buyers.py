@@ -11,6 +11,15 @@ name is resolved once, in this order, and the method and score are recorded:
              Tyneside never becomes South Tyneside)
 4. unresolved - kept with its sector, listed on the Data and method page
 
+The published sector constrains every step after the alias: a council or combined authority needs a
+council-like name ("... Council", "Borough of ...", "... Combined Authority") or the Local Government
+sector (so a primary care trust called "Salford" is not Salford City Council); a Devolved Administrations
+buyer resolves only to a devolved body (so Northern Ireland's "Department Of Education" is never the DfE).
+Closed central bodies resolve as they were (dim_organisation follows their successors); abolished
+councils resolve through reference/council_successors.csv; GLA and combined-authority functional bodies
+(Transport for London, MOPAC, the Metropolitan Police Service) keep their own names
+(reference/functional_bodies.csv).
+
 Normalisation lower-cases, turns '&' into 'and', drops punctuation and the council
 boilerplate ("City Council", "Metropolitan Borough Council", "London Borough of",
 "Royal Borough of", "Council of the City of", ...), so that every spelling of a
@@ -26,7 +35,16 @@ from pathlib import Path
 import polars as pl
 from rapidfuzz import fuzz, process
 
-from pipelines.config import FUZZY_MATCH_THRESHOLD
+from pipelines.config import CODE_REFERENCE_DIR, FUZZY_MATCH_THRESHOLD
+
+FUNCTIONAL_BODIES_CSV = CODE_REFERENCE_DIR / "functional_bodies.csv"
+COUNCIL_SUCCESSORS_CSV = CODE_REFERENCE_DIR / "council_successors.csv"
+LOCAL_GOVERNMENT = "local government"
+DEVOLVED = "devolved administrations"
+#: A name that says it is a local authority, whatever sector the publisher gave it.
+COUNCIL_LIKE = re.compile(
+    r"\b(council|borough|corporation|county|district|metropolitan|unitary|authority|combined|mayor|gla|lb|lbc|mbc)\b"
+)
 
 PREFIXES = (
     "council of the city of",
@@ -100,6 +118,18 @@ def council_key(name: str) -> str:
     return key
 
 
+def central_key(name: str) -> str:
+    """basic_key without a leading or trailing 'the' ('Parole Board The' -> 'parole board')."""
+    key = basic_key(name)
+    key = re.sub(r"^the ", "", key)
+    return re.sub(r" the$", "", key)
+
+
+def council_like(name: str) -> bool:
+    """The name itself says it is a local authority ('Salford' alone does not)."""
+    return bool(COUNCIL_LIKE.search(basic_key(name)))
+
+
 def says_county(name: str) -> bool:
     return bool(re.search(r"\bcounty council\b", name, flags=re.IGNORECASE))
 
@@ -108,7 +138,7 @@ def says_county(name: str) -> bool:
 class Target:
     """An organisation a buyer can resolve to."""
 
-    org_kind: str  # council | combined_authority | central_government
+    org_kind: str  # council | combined_authority | functional_body | central_government | devolved
     org_code: str  # ONS code or GOV.UK slug
     org_name: str
 
@@ -192,11 +222,72 @@ def _add_organisations(keys: dict[str, list[Target]], orgs: pl.DataFrame) -> Non
     # (DCMS 2017-23 and DCMS today) yields to it, so the name still resolves.
     ordered_orgs = orgs.sort(pl.col("is_closed").fill_null(False)) if "is_closed" in orgs.columns else orgs
     for row in ordered_orgs.iter_rows(named=True):
-        target = Target("central_government", row["slug"], row["title"])
+        target = Target(organisation_kind(row), row["slug"], row["title"])
         for name in _organisation_names(row):
-            key = basic_key(name)
-            if key not in keys:
+            for key in (basic_key(name), central_key(name)):
+                if key not in keys:
+                    _add_central(keys, key, target)
+
+
+def organisation_kind(row: dict) -> str:
+    """'devolved' for a devolved government and its bodies, else 'central_government'."""
+    return "devolved" if row.get("devolved_government_slug") else "central_government"
+
+
+_NATION = re.compile(r"\s*\((northern ireland|scotland|wales|ni)\)\s*$", flags=re.IGNORECASE)
+
+
+def _devolved_targets(orgs: pl.DataFrame) -> dict[str, list[Target]]:
+    """Devolved bodies also by their title without the nation ('Department of Education (Northern
+    Ireland)' -> 'department of education'): consulted only for Devolved Administrations buyers."""
+    keys: dict[str, list[Target]] = {}
+    if "devolved_government_slug" not in orgs.columns:
+        return keys
+    for row in orgs.filter(pl.col("devolved_government_slug").is_not_null()).iter_rows(named=True):
+        target = Target("devolved", row["slug"], row["title"])
+        for name in (row["title"], _NATION.sub("", row["title"])):
+            for key in (basic_key(name), central_key(name)):
                 _add_central(keys, key, target)
+    return keys
+
+
+def read_functional_bodies(path: Path = FUNCTIONAL_BODIES_CSV) -> pl.DataFrame:
+    """reference/functional_bodies.csv: body_code, name, aliases, ca_code, source."""
+    return pl.read_csv(path, infer_schema=False)
+
+
+def read_council_successors(path: Path = COUNCIL_SUCCESSORS_CSV) -> pl.DataFrame:
+    """reference/council_successors.csv with the code a name resolves to (`resolved_code`).
+
+    One successor: that council's code. Several (Northamptonshire County Council -> North and West
+    Northamptonshire): 'abolished:<old ONS code>', placed in its region only.
+    """
+    frame = pl.read_csv(path, infer_schema=False)
+    several = pl.col("successor_codes").str.contains(r"\|")
+    return frame.with_columns(
+        pl.when(several)
+        .then(pl.lit("abolished:") + pl.col("old_code"))
+        .otherwise(pl.col("successor_codes"))
+        .alias("resolved_code"),
+        pl.col("abolished_year").cast(pl.Int32),
+    )
+
+
+def _body_targets(bodies: pl.DataFrame) -> dict[str, list[Target]]:
+    keys: dict[str, list[Target]] = {}
+    for row in bodies.iter_rows(named=True):
+        target = Target("functional_body", row["body_code"], row["name"])
+        for name in {row["name"], *((row["aliases"] or "").split("|"))}:
+            if name:
+                _add_central(keys, basic_key(name), target)
+    return keys
+
+
+def _abolished_targets(successors: pl.DataFrame) -> dict[str, list[Target]]:
+    keys: dict[str, list[Target]] = {}
+    for row in successors.iter_rows(named=True):
+        _add_central(keys, basic_key(row["name"]), Target("council", row["resolved_code"], row["name"]))
+    return keys
 
 
 def _add_departments(keys: dict[str, list[Target]], departments: pl.DataFrame) -> None:
@@ -256,13 +347,27 @@ class Resolver:
         departments: pl.DataFrame,
         aliases: pl.DataFrame,
         threshold: float = FUZZY_MATCH_THRESHOLD,
+        functional_bodies: pl.DataFrame | None = None,
+        council_successors: pl.DataFrame | None = None,
     ):
         self.threshold = threshold
         self.council_keys, self.county_keys = _council_targets(councils)
         self.ca_keys = _ca_targets(combined_authorities)
         self.central_keys = _central_targets(organisations, departments)
+        self.devolved_keys = _devolved_targets(organisations)
+        self.body_keys = _body_targets(read_functional_bodies() if functional_bodies is None else functional_bodies)
+        self.abolished_keys = _abolished_targets(
+            read_council_successors() if council_successors is None else council_successors
+        )
         self.by_code: dict[str, Target] = {}
-        for index in (self.council_keys, self.county_keys, self.ca_keys, self.central_keys):
+        for index in (
+            self.council_keys,
+            self.county_keys,
+            self.ca_keys,
+            self.body_keys,
+            self.central_keys,
+            self.devolved_keys,
+        ):
             for targets in index.values():
                 for t in targets:
                     self.by_code.setdefault(t.org_code, t)
@@ -279,7 +384,10 @@ class Resolver:
         self._fuzzy_choices = {
             "council": {**self.council_keys, **self.county_keys},
             "combined_authority": self.ca_keys,
-            "central_government": self.central_keys,
+            "central_government": {
+                k: v for k, v in self.central_keys.items() if all(t.org_kind == "central_government" for t in v)
+            },
+            "devolved": self.devolved_keys,
         }
 
     def resolve(self, name: str, sector: str | None = None) -> dict:
@@ -289,10 +397,10 @@ class Resolver:
         row = {"buyer_name": name, "normalized_name": ckey or base}
         if base in self.alias_map:
             return row | self._hit(self.alias_map[base], "alias", 100.0, base)
-        exact = self._exact(name, base, ckey)
+        exact = self._exact(name, base, ckey, sector)
         if exact is not None:
             return row | self._hit(exact[0], "exact", 100.0, exact[1])
-        fuzzy = self._fuzzy(base, ckey, sector)
+        fuzzy = self._fuzzy(name, base, ckey, sector)
         if fuzzy is not None:
             return row | self._hit(*fuzzy)
         return row | {
@@ -315,14 +423,22 @@ class Resolver:
             "matched_key": key,
         }
 
-    def _exact(self, name: str, base: str, ckey: str) -> tuple[Target, str] | None:
-        for index, key in (
-            (self.central_keys, base),
-            (self.ca_keys, base),
-        ):
-            hit = index.get(key)
-            if hit and len(hit) == 1:
-                return hit[0], key
+    def _exact(self, name: str, base: str, ckey: str, sector: str | None) -> tuple[Target, str] | None:
+        sector_low = (sector or "").strip().lower()
+        if sector_low == DEVOLVED:
+            # Devolved governments and their bodies only: never a UK or English department or council.
+            return self._unique(self.devolved_keys, (base, central_key(name)))
+        central = self._unique(self.central_keys, (base, central_key(name)))
+        if central is not None:
+            return central
+        body = self._unique(self.body_keys, (base,))
+        if body is not None:
+            return body
+        if sector_low != LOCAL_GOVERNMENT and not council_like(name):
+            return None  # a council needs a council-like name or the Local Government sector
+        local = self._unique(self.ca_keys, (base,)) or self._unique(self.abolished_keys, (base,))
+        if local is not None:
+            return local
         county_first = says_county(name)
         order = (self.county_keys, self.council_keys) if county_first else (self.council_keys, self.county_keys)
         for index in order:
@@ -332,19 +448,31 @@ class Resolver:
                     return hit[0], key
         return None
 
-    def _fuzzy(self, base: str, ckey: str, sector: str | None) -> tuple[Target, str, float, str] | None:
-        sector_low = (sector or "").lower()
-        if sector_low in ("local government", ""):
-            kinds = (
-                ["council", "combined_authority"]
-                if sector_low
-                else ["council", "combined_authority", "central_government"]
-            )
-            queries = {"council": ckey, "combined_authority": base, "central_government": base}
-        elif sector_low in ("central government", "devolved administrations"):
-            kinds, queries = ["central_government"], {"central_government": base}
-        else:
-            return None
+    @staticmethod
+    def _unique(index: dict[str, list[Target]], keys: tuple[str, ...]) -> tuple[Target, str] | None:
+        for key in keys:
+            hit = index.get(key)
+            if hit and len(hit) == 1:
+                return hit[0], key
+        return None
+
+    def _fuzzy_plan(self, name: str, sector: str | None) -> list[str]:
+        """Which kinds of organisation a name may be fuzzy-matched to, given its sector and wording."""
+        sector_low = (sector or "").strip().lower()
+        local = ["council", "combined_authority"]
+        if sector_low == LOCAL_GOVERNMENT:
+            return local
+        if sector_low == "":
+            return (local if council_like(name) else []) + ["central_government"]
+        if sector_low == "central government":
+            return ["central_government"]
+        if sector_low == DEVOLVED:
+            return ["devolved"]
+        return []
+
+    def _fuzzy(self, name: str, base: str, ckey: str, sector: str | None) -> tuple[Target, str, float, str] | None:
+        kinds = self._fuzzy_plan(name, sector)
+        queries = {"council": ckey, "combined_authority": base, "central_government": base, "devolved": base}
         best: tuple[Target, str, float, str] | None = None
         for kind in kinds:
             choices = self._fuzzy_choices[kind]

@@ -11,9 +11,9 @@ import polars as pl
 
 from pipelines.core.schema import Column, Table
 from pipelines.marketplace.formats import text_key
-from pipelines.warehouse.buyers import Resolver, resolve_buyers
+from pipelines.warehouse.buyers import Resolver, read_council_successors, read_functional_bodies, resolve_buyers
 
-ORG_KINDS = ("council", "combined_authority", "central_government", "unresolved")
+ORG_KINDS = ("council", "combined_authority", "functional_body", "central_government", "devolved", "unresolved")
 MATCH_METHODS = ("alias", "exact", "fuzzy", "unresolved")
 
 DIM_BUYER = Table(
@@ -25,10 +25,35 @@ DIM_BUYER = Table(
         Column("buyer_id", "BIGINT", "Key: a stable hash of the published name (same in the fact)", nullable=False),
         Column("buyer_name", "VARCHAR", "The name exactly as published", nullable=False),
         Column("normalized_name", "VARCHAR", "Name after normalisation (case, punctuation, council boilerplate)"),
-        Column("display_name", "VARCHAR", "Resolved organisation name, else the published name", nullable=False),
-        Column("org_kind", "VARCHAR", "What the buyer resolved to", nullable=False, allowed=ORG_KINDS),
-        Column("org_code", "VARCHAR", "ONS code (councils, combined authorities) or GOV.UK slug"),
-        Column("org_name", "VARCHAR", "Resolved organisation name"),
+        Column(
+            "display_name",
+            "VARCHAR",
+            "Resolved organisation name, labelled when it has closed ('Skills Funding Agency (closed 2017; now "
+            "Department for Education)'); else the published name",
+            nullable=False,
+        ),
+        Column(
+            "org_kind",
+            "VARCHAR",
+            "What the buyer resolved to: council, combined_authority, functional_body (of the GLA or a combined "
+            "authority: Transport for London, MOPAC), central_government (UK and English bodies), devolved "
+            "(Scottish, Welsh and Northern Ireland governments and their bodies) or unresolved",
+            nullable=False,
+            allowed=ORG_KINDS,
+        ),
+        Column(
+            "org_code",
+            "VARCHAR",
+            "ONS code (councils, combined authorities), GOV.UK slug, functional_bodies.csv body_code, or "
+            "'abolished:<old ONS code>' for an abolished council split between successors",
+        ),
+        Column("org_name", "VARCHAR", "Resolved organisation name, as it was when the buyer bought"),
+        Column("closed_year", "INTEGER", "Year the resolved organisation closed or the council was abolished"),
+        Column(
+            "current_org_name",
+            "VARCHAR",
+            "Today's organisation for a closed body or abolished council (its successors followed); null if live",
+        ),
         Column("council_type", "VARCHAR", "Type of council when a council"),
         Column("lad_code", "VARCHAR", "Local authority district (councils that are districts or unitaries)"),
         Column("county_code", "VARCHAR", "County council code, for county councils and their districts"),
@@ -36,8 +61,15 @@ DIM_BUYER = Table(
         Column("region_name", "VARCHAR", "English region name"),
         Column("ca_code", "VARCHAR", "Combined authority (incl. the Greater London Authority)"),
         Column("ca_name", "VARCHAR", "Combined authority name"),
-        Column("department_id", "VARCHAR", "Parent department for central government buyers"),
-        Column("department_name", "VARCHAR", "Parent department name (current name of its lineage)"),
+        Column(
+            "department_id",
+            "VARCHAR",
+            "Today's parent department for central government buyers (a closed body's successor's department); "
+            "'govuk:<slug>' of the devolved government for devolved buyers",
+        ),
+        Column(
+            "department_name", "VARCHAR", "Parent department or devolved government name (current name of its lineage)"
+        ),
         Column("match_method", "VARCHAR", "alias, exact, fuzzy or unresolved", nullable=False, allowed=MATCH_METHODS),
         Column("match_score", "DOUBLE", "Match score 0-100 (100 for alias and exact)", min=0, max=100),
         Column("matched_key", "VARCHAR", "The normalised name it matched"),
@@ -153,9 +185,41 @@ def build_dim_buyer(
         .join(ca_region, on="ca_code", how="left")
         .with_columns(pl.col("ca_code").alias("org_code"), pl.lit("combined_authority").alias("org_kind"))
     )
+    region_names = councils.select("region_code", "region_name").unique("region_code")
+    bodies = read_functional_bodies().join(ca_geo.select("ca_code", "ca_name", "region_code", "region_name"),
+                                           on="ca_code", how="left")  # fmt: skip
+    body_geo = bodies.select(
+        pl.col("body_code").alias("org_code"),
+        pl.lit(None, dtype=pl.String).alias("council_type"),
+        pl.lit(None, dtype=pl.String).alias("lad_code"),
+        pl.lit(None, dtype=pl.String).alias("county_code"),
+        "region_code",
+        "region_name",
+        "ca_code",
+        "ca_name",
+        pl.lit("functional_body").alias("org_kind"),
+    )
+    successors = read_council_successors()
+    split_geo = (
+        successors.filter(pl.col("resolved_code").str.starts_with("abolished:"))
+        .join(region_names, on="region_code", how="left")
+        .select(
+            pl.col("resolved_code").alias("org_code"),
+            pl.lit("abolished council").alias("council_type"),
+            pl.lit(None, dtype=pl.String).alias("lad_code"),
+            pl.lit(None, dtype=pl.String).alias("county_code"),
+            "region_code",
+            "region_name",
+            pl.lit(None, dtype=pl.String).alias("ca_code"),
+            pl.lit(None, dtype=pl.String).alias("ca_name"),
+            pl.lit("council").alias("org_kind"),
+        )
+    )
     geo = pl.concat(
         [
             council_geo,
+            body_geo,
+            split_geo,
             ca_geo.select(
                 "org_code",
                 pl.lit(None, dtype=pl.String).alias("council_type"),
@@ -172,7 +236,9 @@ def build_dim_buyer(
     )
 
     dept_names = departments.select("department_id", pl.col("lineage_name").alias("lineage_name"))
-    org_dept = organisations.select(pl.col("slug").alias("org_code"), "department_id", "department_slug")
+    org_dept = _today(organisations).select(
+        pl.col("slug").alias("org_code"), "department_id", "department_slug", "devolved_government_slug"
+    )
     dept_titles = organisations.select(pl.col("slug").alias("department_slug"), pl.col("title").alias("dept_title"))
     by_slug = departments.filter(pl.col("govuk_slug").is_not_null()).select(
         pl.col("govuk_slug").alias("org_code"), pl.col("department_id").alias("dept_from_ref")
@@ -182,32 +248,120 @@ def build_dim_buyer(
         pl.col("department_id").alias("dept_pseudo"),
     )
     central = (
-        base.filter(pl.col("org_kind") == "central_government")
+        base.filter(pl.col("org_kind").is_in(["central_government", "devolved"]))
         .select("org_code")
         .unique()
         .join(org_dept, on="org_code", how="left")
         .join(by_slug, on="org_code", how="left")
         .join(by_pseudo, on="org_code", how="left")
         .join(dept_titles, on="department_slug", how="left")
+        .join(
+            dept_titles.rename({"department_slug": "devolved_government_slug", "dept_title": "devolved_title"}),
+            on="devolved_government_slug",
+            how="left",
+        )
         .with_columns(pl.coalesce("dept_from_ref", "department_id", "dept_pseudo").alias("department_id"))
         .join(dept_names, on="department_id", how="left")
         .select(
             "org_code",
-            # A non-ministerial department outside our reference (Ofsted, Ofgem) is its own department.
-            pl.coalesce("department_id", pl.lit("govuk:") + pl.col("department_slug")).alias("department_id"),
-            pl.coalesce("lineage_name", "dept_title").alias("department_name"),
-            pl.lit("central_government").alias("org_kind"),
+            # A non-ministerial department outside our reference (Ofsted, Ofgem) is its own department;
+            # a devolved body's "department" is its government.
+            pl.coalesce(
+                "department_id",
+                pl.lit("govuk:") + pl.col("department_slug"),
+                pl.lit("govuk:") + pl.col("devolved_government_slug"),
+            ).alias("department_id"),
+            pl.coalesce("lineage_name", "dept_title", "devolved_title").alias("department_name"),
         )
     )
+    central = (
+        base.filter(pl.col("org_kind").is_in(["central_government", "devolved"]))
+        .select("org_kind", "org_code")
+        .unique()
+        .join(central, on="org_code", how="left")
+    )
+    closed = _closed_organisations(organisations)
+    abolished = _abolished_councils(successors, councils)
 
     out = (
         base.join(geo, on=["org_kind", "org_code"], how="left")
         .join(central, on=["org_kind", "org_code"], how="left")
+        .join(closed, on=["org_kind", "org_code"], how="left")
+        # an abolished council resolves to its successor's code under its own old name
+        .join(abolished, on=["org_kind", "org_code", "org_name"], how="left", suffix="_council")
         .with_columns(
-            pl.coalesce("org_name", "buyer_name").alias("display_name"),
+            pl.coalesce("closed_year", "closed_year_council").alias("closed_year"),
+            pl.coalesce("current_org_name", "current_org_name_council").alias("current_org_name"),
         )
+        .with_columns(display_label().alias("display_name"))
     )
     return DIM_BUYER.conform(out)
+
+
+def display_label() -> pl.Expr:
+    """'Skills Funding Agency (closed 2017; now Department for Education)'; councils say 'abolished'."""
+    verb = pl.when(pl.col("org_kind") == "council").then(pl.lit(" (abolished ")).otherwise(pl.lit(" (closed "))
+    year = pl.col("closed_year").cast(pl.String)
+    return (
+        pl.when(pl.col("closed_year").is_not_null() & pl.col("current_org_name").is_not_null())
+        .then(pl.concat_str(pl.col("org_name"), verb, year, pl.lit("; now "), pl.col("current_org_name"), pl.lit(")")))
+        .when(pl.col("closed_year").is_not_null())
+        .then(pl.concat_str(pl.col("org_name"), verb, year, pl.lit(")")))
+        .otherwise(pl.coalesce("org_name", "buyer_name"))
+    )
+
+
+def _today(organisations: pl.DataFrame) -> pl.DataFrame:
+    """Organisations with the department their work sits in today (a closed body's successor's)."""
+    orgs = organisations
+    for name in ("current_department_id", "current_department_slug", "devolved_government_slug"):
+        if name not in orgs.columns:
+            orgs = orgs.with_columns(pl.lit(None, dtype=pl.String).alias(name))
+    return orgs.with_columns(
+        pl.coalesce("current_department_id", "department_id").alias("department_id"),
+        pl.coalesce("current_department_slug", "department_slug").alias("department_slug"),
+    )
+
+
+def _closed_organisations(organisations: pl.DataFrame) -> pl.DataFrame:
+    """org_code -> closed_year, current_org_name for closed GOV.UK and reference bodies."""
+    schema = {"org_kind": pl.String, "org_code": pl.String, "closed_year": pl.Int32, "current_org_name": pl.String}
+    if not {"closed_year", "successor_slug"} <= set(organisations.columns):
+        return pl.DataFrame(schema=schema)
+    titles = organisations.select(pl.col("slug").alias("successor_slug"), pl.col("title").alias("current_org_name"))
+    closed = organisations.filter(pl.col("closed_year").is_not_null() | pl.col("successor_slug").is_not_null())
+    out = closed.join(titles, on="successor_slug", how="left").select(
+        pl.col("slug").alias("org_code"), pl.col("closed_year").cast(pl.Int32), "current_org_name",
+        pl.col("devolved_government_slug").is_not_null().alias("devolved") if "devolved_government_slug"
+        in organisations.columns else pl.lit(False).alias("devolved"),
+    )  # fmt: skip
+    return out.select(
+        pl.when(pl.col("devolved")).then(pl.lit("devolved")).otherwise(pl.lit("central_government")).alias("org_kind"),
+        "org_code",
+        "closed_year",
+        "current_org_name",
+    ).cast(pl.Schema(schema))
+
+
+def _abolished_councils(successors: pl.DataFrame, councils: pl.DataFrame) -> pl.DataFrame:
+    """Abolished councils by the code and old name they resolve to, with their successors' names."""
+    names = dict(zip(councils["council_id"].to_list(), councils["official_name"].to_list(), strict=True))
+    rows = []
+    for row in successors.iter_rows(named=True):
+        successor_names = [names.get(c) or c for c in row["successor_codes"].split("|")]
+        rows.append(
+            {
+                "org_kind": "council",
+                "org_code": row["resolved_code"],
+                "org_name": row["name"],
+                "closed_year": row["abolished_year"],
+                "current_org_name": " and ".join(successor_names),
+            }
+        )
+    schema = {"org_kind": pl.String, "org_code": pl.String, "org_name": pl.String}
+    return pl.DataFrame(rows, schema=schema | {"closed_year": pl.Int32, "current_org_name": pl.String}).rename(
+        {"closed_year": "closed_year_council", "current_org_name": "current_org_name_council"}
+    )
 
 
 def match_rates(dim_buyer: pl.DataFrame) -> pl.DataFrame:

@@ -18,6 +18,7 @@ import duckdb
 
 from pipelines.config import PROVISIONAL_MONTHS
 from pipelines.core.schema import Column, Table, references
+from pipelines.warehouse.dim_buyer import ORG_KINDS
 
 AREA_LEVELS = ("national", "region", "combined_authority", "lad")
 NATIONAL_CODE = "ALL"
@@ -132,7 +133,7 @@ MART_TOP_BUYERS = Table(
         Column("financial_year", "VARCHAR", "Financial year", nullable=False),
         Column("buyer_id", "BIGINT", "dim_buyer key", nullable=False),
         Column("buyer_name", "VARCHAR", "Buyer (resolved name where resolved)", nullable=False),
-        Column("org_kind", "VARCHAR", "What the buyer is", nullable=False),
+        Column("org_kind", "VARCHAR", "What the buyer is (dim_buyer.org_kind)", nullable=False, allowed=ORG_KINDS),
         Column("sector", "VARCHAR", "Published sector"),
         Column("spend", "DOUBLE", "Spend, GBP", nullable=False),
         Column("sme_spend", "DOUBLE", "Spend with SMEs, GBP", nullable=False),
@@ -220,7 +221,13 @@ MART_NOTICE_AREA = Table(
     columns=(
         Column("notice_id", "VARCHAR", "fact_contract_notice key", nullable=False),
         *_area_cols(),
-        Column("buyer_type", "VARCHAR", "council, combined_authority, central_government or other", nullable=False),
+        Column(
+            "buyer_type",
+            "VARCHAR",
+            "council, combined_authority, functional_body, central_government, devolved or other",
+            nullable=False,
+            allowed=(*(k for k in ORG_KINDS if k != "unresolved"), "other"),
+        ),
     ),
 )
 

@@ -126,3 +126,9 @@ def test_section_notice_rejected_total_and_unresolved_heading() -> None:
     assert logic.rejected_total(pl.DataFrame({"n_rows": [2, 3]})) == 5
     unresolved = pl.DataFrame({"buyer_name": ["A", "B"], "spend": [1_000_000.0, 200_000.0]})
     assert logic.unresolved_heading(unresolved) == "2 buyer names could not be matched (£1.2m of spend)"
+
+
+def test_fuzzy_heading_counts_names_and_spend() -> None:
+    fuzzy = pl.DataFrame({"buyer_name": ["A", "B"], "spend": [1_000_000.0, 200_000.0]})
+    assert logic.fuzzy_heading(fuzzy) == "2 buyer names were matched by similarity (£1.2m of spend): check each one"
+    assert logic.fuzzy_heading(fuzzy.head(1)).startswith("1 buyer name was matched")

@@ -261,3 +261,20 @@ def test_warning_panel_names_skipped_and_unreadable_files(skipped_warehouse: Pat
     got = read_csv_download(download(at, "data_files_csv"))
     unreadable = got.filter(pl.col("status") == "unreadable")
     assert unreadable["message"][0], "the download carries the reason"
+
+
+def test_fuzzy_matches_are_listed_with_scores_beside_the_unresolved(wh: Path) -> None:
+    at = run_page("data", section("Buyer matching"))
+    assert not at.exception
+    fuzzy = independent(
+        wh,
+        "SELECT buyer_name, sector, org_code, match_score, spend FROM dim_buyer WHERE match_method = 'fuzzy' "
+        "ORDER BY buyer_name",
+    )
+    if not fuzzy.height:
+        assert "No buyer name was matched by similarity" in texts(at)
+        return
+    got = read_csv_download(download(at, "data_fuzzy_csv"))
+    assert_frame_equal(got.select(fuzzy.columns).sort("buyer_name"), fuzzy, check_dtypes=False)
+    names = "buyer name was" if fuzzy.height == 1 else "buyer names were"
+    assert f"{fuzzy.height:,} {names} matched by similarity" in texts(at)

@@ -25,7 +25,9 @@ from pipelines.organisations.tables import (
     Node,
     build_organisations,
     central_bodies,
+    devolved_governments,
     find_department,
+    successors,
 )
 from pipelines.reference import departments
 from pipelines.warehouse.formats import detect
@@ -412,3 +414,63 @@ def test_real_bodies_roll_up_to_their_departments(real_dim: tuple) -> None:
     assert rows["land-registry"]["department_slug"] == "land-registry"  # a non-ministerial department itself
     assert dim["slug"].is_unique().all()
     assert dim.filter(pl.col("govuk_status") != REFERENCE_STATUS).height == 663
+
+
+# ------------------------------------------------------------------ history: successors, devolved, parent fixes
+
+
+def _orgs(rows: list[tuple[str, bool, str | None, str | None]]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=["slug", "is_closed", "superseding_slugs", "superseded_slugs"], orient="row")
+
+
+def test_successors_follow_closed_bodies_to_a_live_one() -> None:
+    orgs = _orgs(
+        [
+            ("skills-funding-agency", True, "education-and-skills-funding-agency", None),
+            ("education-and-skills-funding-agency", True, "department-for-education", None),
+            ("department-for-education", False, None, None),
+            ("monitor", True, None, None),
+            ("nhs-england", False, None, "monitor"),  # the reverse link: a live body says whom it superseded
+            ("welsh-government", False, None, "natural-resources-wales"),  # GOV.UK's misuse: not followed
+            ("natural-resources-wales", False, None, None),
+            ("loop-a", True, "loop-b", None),
+            ("loop-b", True, "loop-a", None),
+        ]
+    )
+    assert successors(orgs) == {
+        "skills-funding-agency": "department-for-education",
+        "education-and-skills-funding-agency": "department-for-education",
+        "monitor": "nhs-england",
+    }
+
+
+def test_devolved_governments_are_found_through_parents() -> None:
+    graph = {
+        "northern-ireland-executive": Node("Devolved government", ()),
+        "department-of-justice-northern-ireland": Node("Other", ("northern-ireland-executive",)),
+        "police-service-of-northern-ireland": Node("Other", ("department-of-justice-northern-ireland",)),
+        "home-office": Node("Ministerial department", ()),
+    }
+    found = devolved_governments(graph)
+    assert found["police-service-of-northern-ireland"] == "northern-ireland-executive"
+    assert "home-office" not in found
+
+
+def test_shipped_parent_overrides_name_their_source_and_fix_the_bank_of_england() -> None:
+    frame = pl.read_csv(ROOT / "pipelines" / "reference" / "organisation_parents.csv", infer_schema=False)
+    assert frame["source"].null_count() == 0
+    assert dict(zip(frame["slug"], frame["parent_slug"], strict=True))["bank-of-england"] == "hm-treasury"
+
+
+@pytest.mark.skipif(not REAL.exists(), reason="real GOV.UK organisations file is not in ../shared/data")
+def test_real_snapshot_history_and_devolved(tmp_path: Path) -> None:
+    result = load_organisations(REAL, read_head(REAL), tmp_path)
+    dim = build_organisations(result.tables)["dim_organisation"]
+    rows = {r["slug"]: r for r in dim.iter_rows(named=True)}
+    assert rows["bank-of-england"]["department_id"] == "HMT"
+    assert rows["skills-funding-agency"]["current_department_id"] == "DFE"
+    assert rows["monitor"]["successor_slug"] == "nhs-england"
+    assert rows["higher-education-funding-council-for-england"]["successor_slug"] == "office-for-students"
+    assert rows["department-of-education"]["devolved_government_slug"] == "northern-ireland-executive"
+    assert rows["estyn"]["devolved_government_slug"] == "welsh-government"
+    assert rows["department-for-education"]["devolved_government_slug"] is None

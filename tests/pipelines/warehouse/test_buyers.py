@@ -125,3 +125,108 @@ def test_shipped_alias_file_reads(tmp_path) -> None:
     aliases = read_aliases(BUYER_ALIASES_PATH)
     assert aliases.height > 5 and aliases["organisation_code"].null_count() == 0
     assert read_aliases(tmp_path / "absent.csv").height == 0
+
+
+# ------------------------------------------------------------------ issue 10 section 3: one test per class
+
+SALFORD = pl.DataFrame(
+    {
+        "council_id": ["E08000006", "E08000022", "E06000057", "E10000021", "E07000004", "E09000001", "E09000033"],
+        "council_name": ["Salford", "North Tyneside", "Northumberland", "Kent", "Ashford", "City of London", "Westminster"],
+        "official_name": ["Salford City Council", "North Tyneside Council", "Northumberland County Council", "Kent County Council", "Ashford Borough Council", "City of London Corporation", "Westminster City Council"],
+        "council_type": ["metropolitan district", "metropolitan district", "unitary authority", "county council", "non-metropolitan district", "London borough", "London borough"],
+    }
+)  # fmt: skip
+DEVOLVED_ORGS = pl.DataFrame(
+    {
+        "slug": ["department-for-education", "department-of-education", "welsh-government", "parole-board"],
+        "title": ["Department for Education", "Department of Education (Northern Ireland)", "Welsh Government", "Parole Board"],
+        "abbreviation": ["DfE", "DE (NI)", None, None],
+        "devolved_government_slug": [None, "northern-ireland-executive", "welsh-government", None],
+    }
+)  # fmt: skip
+
+
+def class_resolver() -> Resolver:
+    empty = pl.DataFrame(schema={"buyer_name": pl.String, "organisation_code": pl.String, "note": pl.String})
+    return Resolver(SALFORD, CAS, DEVOLVED_ORGS, departments(), empty)
+
+
+@pytest.mark.parametrize(
+    ("name", "sector", "code"),
+    [
+        ("Salford", "Health", None),  # a primary care trust, not the council
+        ("Salford", "Police", None),
+        ("Salford", None, None),  # no sector and no council wording: not enough
+        ("Salford", "Local Government", "E08000006"),
+        ("Salford City Council", "Health", "E08000006"),  # the name says council
+        ("Salford City Council", None, "E08000006"),
+    ],
+)
+def test_sector_or_wording_is_needed_for_a_council(name: str, sector: str | None, code: str | None) -> None:
+    assert class_resolver().resolve(name, sector)["org_code"] == code
+
+
+@pytest.mark.parametrize(
+    "name", ["Department Of Education", "Department for Education", "DfE", "Departmnt of Education"]
+)
+def test_a_devolved_buyer_never_resolves_to_a_uk_or_english_department(name: str) -> None:
+    row = class_resolver().resolve(name, "Devolved Administrations")
+    assert row["org_kind"] in ("devolved", "unresolved")
+
+
+def test_a_devolved_buyer_finds_its_own_department_without_the_nation_in_its_name() -> None:
+    row = class_resolver().resolve("Department Of Education", "Devolved Administrations")
+    assert (row["org_kind"], row["org_code"], row["match_method"]) == ("devolved", "department-of-education", "exact")
+    assert class_resolver().resolve("Department Of Education", "Central Government")["org_code"] != (
+        "department-of-education"
+    )
+
+
+def test_devolved_governments_are_their_own_kind_whatever_the_sector() -> None:
+    assert class_resolver().resolve("Welsh Government", "Central Government")["org_kind"] == "devolved"
+
+
+def test_a_trailing_the_is_not_part_of_the_name() -> None:
+    assert class_resolver().resolve("Parole Board The", "Local Government")["org_code"] == "parole-board"
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "kind"),
+    [
+        ("Transport for London", "GLA-TFL", "functional_body"),
+        ("Metropolitan Police Service", "GLA-MPS", "functional_body"),
+        ("Mayors Office for Policing and Crime", "GLA-MOPAC", "functional_body"),
+        ("Greater London Authority", "E61000001", "combined_authority"),
+    ],
+)
+def test_gla_functional_bodies_keep_their_own_names(name: str, code: str, kind: str) -> None:
+    row = class_resolver().resolve(name, "Police" if "Police" in name else "Local Government")
+    assert (row["org_code"], row["org_kind"]) == (code, kind)
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Northamptonshire County Council", "abolished:E10000021"),  # split between two successors
+        ("Aylesbury Vale District Council", "E06000060"),  # one successor: Buckinghamshire Council
+        ("Shepway District Council", "E07000112"),  # renamed, same code
+    ],
+)
+def test_abolished_councils_reach_their_successors(name: str, code: str) -> None:
+    assert class_resolver().resolve(name, "Local Government")["org_code"] == code
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("North Tyneside Council", "E08000022"),
+        ("Northumberland County Council", "E06000057"),
+        ("Kent County Council", "E10000021"),
+        ("Ashford Borough Council", "E07000004"),
+        ("City of London Corporation", "E09000001"),
+        ("Westminster City Council", "E09000033"),
+    ],
+)
+def test_near_misses_stay_apart(name: str, code: str) -> None:
+    assert class_resolver().resolve(name, "Local Government")["org_code"] == code

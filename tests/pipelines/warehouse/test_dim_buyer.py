@@ -152,3 +152,69 @@ def test_match_rates_count_names_and_spend_by_sector() -> None:
     assert rates["Local Government"]["names"] == 2 and rates["Local Government"]["resolved"] == 1
     assert rates["Local Government"]["spend_pct"] == 75.0
     assert rates["(not stated)"]["names_pct"] == 100.0
+
+
+HISTORY_ORGS = pl.DataFrame(
+    {
+        "slug": ["skills-funding-agency", "department-for-education", "welsh-government", "natural-resources-wales"],
+        "title": ["Skills Funding Agency", "Department for Education", "Welsh Government", "Natural Resources Wales"],
+        "abbreviation": ["SFA", "DfE", None, None],
+        "department_id": ["BIS", "DFE", None, None],
+        "department_slug": ["department-for-business-innovation-skills", "department-for-education", None, None],
+        "closed_year": [2017, None, None, None],
+        "successor_slug": ["department-for-education", None, None, None],
+        "current_department_id": ["DFE", "DFE", None, None],
+        "current_department_slug": ["department-for-education", "department-for-education", None, None],
+        "devolved_government_slug": [None, None, "welsh-government", "welsh-government"],
+    }
+)
+
+
+def dim_with(orgs: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
+    resolver = Resolver(COUNCILS, CAS, orgs, departments(), NO_ALIASES)
+    return build_dim_buyer(rows, resolver, COUNCILS, CAS, LADS, orgs, departments())
+
+
+def test_a_closed_body_is_labelled_and_rolls_up_to_todays_department() -> None:
+    row = dim_with(HISTORY_ORGS, names(("Skills Funding Agency", "Central Government"))).row(0, named=True)
+    assert row["display_name"] == "Skills Funding Agency (closed 2017; now Department for Education)"
+    assert (row["org_code"], row["closed_year"], row["department_id"]) == ("skills-funding-agency", 2017, "DFE")
+
+
+def test_devolved_bodies_are_devolved_and_sit_under_their_government() -> None:
+    row = dim_with(HISTORY_ORGS, names(("Natural Resources Wales", "Devolved Administrations"))).row(0, named=True)
+    assert (row["org_kind"], row["department_id"], row["department_name"]) == (
+        "devolved",
+        "govuk:welsh-government",
+        "Welsh Government",
+    )
+
+
+def test_a_gla_functional_body_counts_in_london_under_its_own_name() -> None:
+    cas = pl.DataFrame({"ca_code": ["E61000001"], "ca_name": ["Greater London Authority"]})
+    lads = pl.DataFrame(
+        {"lad_code": ["E09000007"], "ca_code": ["E61000001"], "region_code": ["E12000007"], "region_name": ["London"]}
+    )
+    resolver = Resolver(COUNCILS, cas, ORGS, departments(), NO_ALIASES)
+    out = build_dim_buyer(names(("Transport for London", "Local Government")), resolver, COUNCILS, cas, lads, ORGS,
+                          departments())  # fmt: skip
+    row = out.row(0, named=True)
+    assert (row["org_kind"], row["display_name"], row["ca_code"], row["region_code"]) == (
+        "functional_body",
+        "Transport for London",
+        "E61000001",
+        "E12000007",
+    )
+
+
+def test_an_abolished_council_split_between_successors_counts_in_its_region_only() -> None:
+    row = dim(names(("Northamptonshire County Council", "Local Government"))).row(0, named=True)
+    assert row["display_name"] == (
+        "Northamptonshire County Council (abolished 2021; now E06000061 and E06000062)"
+    )  # the small COUNCILS frame lacks the successors' names, so their codes stand in
+    assert (row["org_kind"], row["lad_code"], row["ca_code"], row["region_code"]) == (
+        "council",
+        None,
+        None,
+        "E12000004",
+    )
