@@ -10,13 +10,14 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import streamlit as st
 
 from dashboard.export import formula_safe
 from dashboard.filters import link_notice
-from dashboard.format import fixed, money, share_text
+from dashboard.format import fixed, money, pct, share_text
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"  # dashboard/content
 
@@ -25,7 +26,7 @@ EMPTY_MESSAGE = (
 )
 
 #: Tabs of the page, bound to `?section=`; the first is the default.
-SECTIONS = ("Sources", "Rejected rows", "Buyer matching", "Definitions", "Accessibility")
+SECTIONS = ("Sources", "Rejected rows", "Revisions", "Buyer matching", "Definitions", "Accessibility")
 SECTION_KEY = "section"
 
 #: How many rejected rows the page draws; the full list is a download.
@@ -65,7 +66,10 @@ def headline(build: Mapping, files: pl.DataFrame, rates: pl.DataFrame) -> str:
     from_files = f"{n_loaded} files" if n_loaded == n_files else f"{n_loaded} of {n_files} files"
     loaded = int(files["rows_loaded"].sum() or 0)
     rejected = int(files["rows_rejected"].sum() or 0)
+    superseded = int(files["rows_superseded"].sum() or 0)
     parts = [f"{loaded:,} rows loaded", f"{rejected:,} rejected" if rejected else "none rejected"]
+    if superseded:
+        parts.append(f"{superseded:,} restated by a later release")
     total = overall_rates(rates)
     if total is None:
         parts.append("no marketplace buyers to resolve")
@@ -108,6 +112,58 @@ def fuzzy_heading(fuzzy: pl.DataFrame) -> str:
     return f"{fuzzy.height:,} {names} matched by similarity ({spend} of spend): check each one"
 
 
+def release_name(release_to: dt.date, family: str) -> str:
+    """'the June 2014 G-Cloud release': a release is named by the last month it covers."""
+    return f"the {release_to:%B %Y} {family} release"
+
+
+def signed_pounds(value: float) -> str:
+    """'+£3,745,191' / '-£987,786': a revision to the pound, with its sign (rounded half-up)."""
+    text = fixed(abs(value), 0)
+    if text == "0":
+        return "£0"
+    return f"{'+' if value > 0 else '-'}£{text}"
+
+
+def revision_sentence(row: Mapping[str, Any]) -> str:
+    """'2013-11 (G-Cloud) was revised by +£3,745,191 (+35.6%) in the June 2014 G-Cloud release'."""
+    pct_text = "" if row["change_pct"] is None else f" ({'+' if row['change_pct'] > 0 else ''}{pct(row['change_pct'])})"
+    return (
+        f"{row['month']:%Y-%m} ({row['framework_family']}) was revised by {signed_pounds(row['change'])}{pct_text}"
+        f" in {release_name(row['release_to'], row['framework_family'])}"
+    )
+
+
+def largest_revisions(revisions: pl.DataFrame, n: int = 3) -> list[str]:
+    """The n largest revisions (by size of the change, either way), as sentences."""
+    changed = revisions.filter(pl.col("change").is_not_null()).sort(pl.col("change").abs(), descending=True)
+    return [revision_sentence(row) for row in changed.head(n).iter_rows(named=True)]
+
+
+def revisions_heading(revisions: pl.DataFrame) -> str:
+    changed = revisions.filter(pl.col("change").is_not_null())
+    months = changed.select("framework_family", "month").unique().height
+    net = float(changed["change"].sum() or 0)
+    return (
+        f"{months} month(s) were restated by a later release, by {signed_pounds(net)} in all "
+        "(the latest release is the one every page uses)"
+    )
+
+
+def revisions_for_screen(revisions: pl.DataFrame) -> pl.DataFrame:
+    """One row per month and release: what the release said, and how far it moved the month."""
+    return revisions.select(
+        "framework_family",
+        pl.col("month").dt.strftime("%Y-%m").alias("month"),
+        pl.col("release_to").dt.strftime("to %Y-%m").alias("release"),
+        "release_file",
+        "total",
+        "change",
+        "change_pct",
+        "is_latest",
+    )
+
+
 def unresolved_heading(unresolved: pl.DataFrame) -> str:
     """'12 buyer names could not be matched (£1.2m of spend)'."""
     spend = money(float(unresolved["spend"].sum()))
@@ -144,32 +200,41 @@ class Reconciliation:
     rows_read: int
     rows_loaded: int
     rows_rejected: int
-    broken: tuple[str, ...]  # files where read != loaded + rejected
+    rows_superseded: int
+    broken: tuple[str, ...]  # files where read != loaded + rejected + superseded
 
     @property
     def ok(self) -> bool:
         return not self.broken
 
     def sentence(self) -> str:
-        sums = f"{self.rows_read:,} rows read = {self.rows_loaded:,} loaded + {self.rows_rejected:,} rejected"
+        sums = (
+            f"{self.rows_read:,} rows read = {self.rows_loaded:,} loaded + {self.rows_rejected:,} rejected"
+            f" + {self.rows_superseded:,} superseded by a later release"
+        )
         if self.ok:
             return f"Every file reconciles: {sums}. No row was dropped without a reason."
         return f"{len(self.broken)} file(s) do not reconcile ({', '.join(self.broken)}); in total {sums}."
 
 
 def reconciliation(files: pl.DataFrame) -> Reconciliation:
-    """Rows read = rows loaded + rows rejected, per file and in total (checked again here, not trusted)."""
-    broken = files.filter(pl.col("rows_read") != pl.col("rows_loaded") + pl.col("rows_rejected"))
+    """Rows read = loaded + rejected + superseded, per file and in total (checked again here, not trusted)."""
+    broken = files.filter(~_reconciles())
     return Reconciliation(
         rows_read=int(files["rows_read"].sum() or 0),
         rows_loaded=int(files["rows_loaded"].sum() or 0),
         rows_rejected=int(files["rows_rejected"].sum() or 0),
+        rows_superseded=int(files["rows_superseded"].sum() or 0),
         broken=tuple(broken["rel_path"].to_list()),
     )
 
 
+def _reconciles() -> pl.Expr:
+    return pl.col("rows_read") == pl.col("rows_loaded") + pl.col("rows_rejected") + pl.col("rows_superseded")
+
+
 def _with_check(files: pl.DataFrame) -> pl.DataFrame:
-    reconciles = pl.col("rows_read") == pl.col("rows_loaded") + pl.col("rows_rejected")
+    reconciles = _reconciles()
     return files.with_columns(pl.when(reconciles).then(pl.lit("yes")).otherwise(pl.lit("NO")).alias("reconciles"))
 
 
@@ -179,6 +244,7 @@ _FILE_COLUMNS = (
     "rows_read",
     "rows_loaded",
     "rows_rejected",
+    "rows_superseded",
     "reconciles",
     "period",
     "sha256",

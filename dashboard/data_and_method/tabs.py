@@ -19,6 +19,7 @@ import streamlit as st
 from dashboard import components as ui
 from dashboard import db, export
 from dashboard.data_and_method import charts, logic
+from pipelines.config import PROVISIONAL_MONTHS
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,32 @@ def rejects(build: Build) -> None:
     )
 
 
+def revisions(build: Build) -> None:
+    """Cumulative releases restate earlier months; what each release said, and how far it moved them."""
+    st.markdown(
+        "Releases are cumulative: each repeats earlier months, and late supplier returns revise them. The latest "
+        f"release of each month is the one every page uses; each family's newest {PROVISIONAL_MONTHS} months are "
+        "marked provisional on the marketplace page."
+    )
+    superseded = db.query("data_superseded_summary")
+    if superseded.height:
+        st.markdown("**Rows restated by a later release** (superseded, not rejected: they are not counted twice)")
+        build.table(superseded, "data_superseded", "superseded rows by file", "meta_superseded_rows")
+    frame = db.query("data_revisions")
+    if not frame.height:
+        st.info("No month was published in more than one release, so there are no revisions to show.")
+        return
+    st.markdown(f"**{logic.revisions_heading(frame)}**")
+    for sentence in logic.largest_revisions(frame):
+        st.markdown(f"- {sentence}")  # our words, dates, G-Cloud/DOS and figures only: no third-party text
+    build.table(
+        logic.revisions_for_screen(frame),
+        "data_revisions",
+        "revisions by release",
+        "mart_marketplace_revisions (months published in more than one release)",
+    )
+
+
 def buyers(build: Build) -> None:
     if not build.rates.height:
         st.info("No Digital Marketplace spend is loaded, so there are no buyer names to match.")
@@ -163,4 +190,4 @@ def accessibility(build: Build) -> None:
 
 
 #: One function per section of logic.SECTIONS, in the same order.
-DRAW: tuple[Callable[[Build], None], ...] = (sources, rejects, buyers, definitions, accessibility)
+DRAW: tuple[Callable[[Build], None], ...] = (sources, rejects, revisions, buyers, definitions, accessibility)

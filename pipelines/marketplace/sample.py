@@ -6,7 +6,9 @@ its real quirks:
 - 2012-13 "G-Cloud Total Spend" layout: Windows-1252, CR-only line endings, months with a stray 'l';
 - 2014 "For import" layout: Windows-1252, CR-only, a cumulative release that re-publishes two months
   of the previous file (so the build's "later release wins" rule is exercised);
-- 2014 "For Publication" layout: UTF-8, CRLF, an unnamed empty column, dd/mm/yyyy months, '£1,234.56';
+- 2014 "For Publication" layout: UTF-8, CRLF, an unnamed empty column, dd/mm/yyyy months, '£1,234.56',
+  and near its end three rows that break a rule, as real returns do (no customer name, 'TBC' for the
+  spend, an amount with five decimals), so the rejected-rows list has something to show;
 - later CCS layouts: G-Cloud 5-14 (FinancialYear + FinancialMonth, UTF-8 with BOM, CRLF) - the file
   `--rows` scales, streamed in chunks - and DOS 1-6 (SpendMonth).
 
@@ -364,6 +366,13 @@ def write_2014_publication(out: Path, uni: Universe, seed: int) -> Path:
             OLD_LOTS[int(lots[i])], f"{m:%d/%m/%Y}", _money(r["amount"][i], "pounds"), r["sector"][i],
             "SME" if r["sme"][i] else "Large", "", r["supplier"][i], r["buyer"][i],
         ])  # fmt: skip
+    last = f"{months[-1]:%d/%m/%Y}"
+    flawed = [
+        [OLD_LOTS[3], last, "£1,250.00", "Local Government", "SME", "", "Sample Cloud Ltd", ""],
+        [OLD_LOTS[3], last, "TBC", "Central Government", "Large", "", "Sample Cloud Ltd", "Cabinet Office"],
+        [OLD_LOTS[1], last, "1234.56789", "Health", "SME", "", "Sample Cloud Ltd", "NHS England"],
+    ]
+    rows[-5:-5] = flawed  # near the end: trimmed copies of this file (the test corpus) keep clean rows only
     path = out / "G-Cloud-Spend-For-Publication-2014-15-SAMPLE.csv"
     header = ["LotDescription", "Return Month", "EvidencedSpend", "Sector", "SME or Large", "", "SupplierName", "CustomerName"]  # fmt: skip
     _write_text(path, header, rows, "utf-8", "\r\n")

@@ -28,6 +28,7 @@ FILES = pl.DataFrame(
         "rows_read": [10, 5, 0, 0],
         "rows_loaded": [9, 5, 0, 0],
         "rows_rejected": [1, 0, 0, 0],
+        "rows_superseded": [0, 0, 0, 0],
         "encoding": ["utf-8", "windows-1252", None, None],
         "notes": [None, None, None, None],
         "period": ["2019/20", "2020/21", None, None],
@@ -55,6 +56,16 @@ def test_skipped_warning_lists_unreadable_first() -> None:
     assert text.index("`x/c.csv` (unreadable): header not recognised") < text.index("`x/d.pdf` (ignored)")
     assert "**2 files were not loaded**" in text
     assert logic.skipped_warning(FILES.filter(pl.col("status") == "loaded")) is None
+
+
+def test_headline_counts_rows_restated_by_a_later_release() -> None:
+    restated = FILES.with_columns(
+        pl.when(pl.col("file_name") == "b.csv").then(3).otherwise(0).alias("rows_superseded"),
+        pl.when(pl.col("file_name") == "b.csv").then(2).otherwise(pl.col("rows_loaded")).alias("rows_loaded"),
+    )
+    assert "11 rows loaded, 1 rejected, 3 restated by a later release, 24%" in logic.headline(BUILD, restated, RATES)
+    check = logic.reconciliation(restated)
+    assert check.ok and "15 rows read = 11 loaded + 1 rejected + 3 superseded by a later release" in check.sentence()
 
 
 def test_reconciliation_flags_a_file_that_does_not_add_up() -> None:
@@ -132,3 +143,30 @@ def test_fuzzy_heading_counts_names_and_spend() -> None:
     fuzzy = pl.DataFrame({"buyer_name": ["A", "B"], "spend": [1_000_000.0, 200_000.0]})
     assert logic.fuzzy_heading(fuzzy) == "2 buyer names were matched by similarity (£1.2m of spend): check each one"
     assert logic.fuzzy_heading(fuzzy.head(1)).startswith("1 buyer name was matched")
+
+
+def test_a_revision_reads_as_a_sentence_naming_the_release() -> None:
+    row = {
+        "month": dt.date(2013, 11, 1),
+        "framework_family": "G-Cloud",
+        "change": 3745190.7178,
+        "change_pct": 35.55,
+        "release_to": dt.date(2014, 6, 1),
+    }
+    assert logic.revision_sentence(row) == (
+        "2013-11 (G-Cloud) was revised by +£3,745,191 (+35.6%) in the June 2014 G-Cloud release"
+    )
+    assert logic.signed_pounds(-987785.5) == "-£987,786" and logic.signed_pounds(0.2) == "£0"
+
+
+def test_largest_revisions_come_first_either_way() -> None:
+    frame = pl.DataFrame(
+        {
+            "month": [dt.date(2014, 1, 1), dt.date(2014, 2, 1), dt.date(2014, 3, 1)],
+            "framework_family": ["DOS"] * 3,
+            "change": [10.0, -500.0, None],
+            "change_pct": [1.0, -20.0, None],
+            "release_to": [dt.date(2014, 6, 1)] * 3,
+        }
+    )
+    assert [s[:7] for s in logic.largest_revisions(frame)] == ["2014-02", "2014-01"]

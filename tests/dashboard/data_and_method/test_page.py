@@ -35,17 +35,17 @@ def headline_text(at) -> str:
 def test_headline_matches_independent_query(wh: Path) -> None:
     at = run_page("data")
     assert not at.exception
-    files, loaded, rows, rejected = independent(
+    files, loaded, rows, rejected, superseded = independent(
         wh,
-        "SELECT count(*), count(*) FILTER (WHERE status = 'loaded'), sum(rows_loaded), sum(rows_rejected) "
-        "FROM build_files",
+        "SELECT count(*), count(*) FILTER (WHERE status = 'loaded'), sum(rows_loaded), sum(rows_rejected), "
+        "sum(rows_superseded) FROM build_files",
     ).row(0)
     built = independent(wh, "SELECT built_at FROM build_info").item()
     pct = independent(wh, "SELECT spend_resolved_pct FROM mart_buyer_match_rates WHERE sector = 'All sectors'").item()
     from_files = f"{loaded} files" if loaded == files else f"{loaded} of {files} files"
     expected = (
         f"Built {built:%-d %b %Y %H:%M} UTC from {from_files}: {rows:,} rows loaded, "
-        f"{rejected:,} rejected, {share_text(pct)} of buyer spend resolved"
+        f"{rejected:,} rejected, {superseded:,} restated by a later release, {share_text(pct)} of buyer spend resolved"
     )
     assert headline_text(at) == expected
     shown = texts(at)
@@ -86,12 +86,13 @@ def test_sources_downloads_match_build_files(wh: Path) -> None:
 
 def test_reconciliation_is_shown(wh: Path) -> None:
     at = run_page("data")
-    read, loaded, rejected = independent(
-        wh, "SELECT sum(rows_read), sum(rows_loaded), sum(rows_rejected) FROM build_files"
+    read, loaded, rejected, superseded = independent(
+        wh, "SELECT sum(rows_read), sum(rows_loaded), sum(rows_rejected), sum(rows_superseded) FROM build_files"
     ).row(0)
-    assert read == loaded + rejected
+    assert read == loaded + rejected + superseded and superseded > 0
     assert (
-        f"Every file reconciles: {read:,} rows read = {loaded:,} loaded + {rejected:,} rejected" in at.success[0].value
+        f"Every file reconciles: {read:,} rows read = {loaded:,} loaded + {rejected:,} rejected"
+        f" + {superseded:,} superseded by a later release" in at.success[0].value
     )
 
 
@@ -99,9 +100,7 @@ def test_rejected_rows_summary_rows_and_full_download(wh: Path) -> None:
     at = run_page("data", section("Rejected rows"))
     assert not at.exception
     total = independent(wh, "SELECT count(*) FROM rejects").item()
-    if total == 0:  # the fixture may be clean; the sparse test covers the message
-        assert "No rows were rejected" in texts(at)
-        return
+    assert total > 0, "the sample carries rows that break a rule; the sparse test covers the clean message"
     assert f"**{total:,} rows were rejected**" in texts(at)
     summary = read_csv_download(download(at, "data_rejects_summary_csv"))
     want = independent(
@@ -115,6 +114,38 @@ def test_rejected_rows_summary_rows_and_full_download(wh: Path) -> None:
     lines = independent(wh, "SELECT file_name, line FROM rejects ORDER BY file_name, line")
     assert_frame_equal(everything.select("file_name", "line"), lines, check_dtypes=False)
     assert everything["data_status"][0] == "SAMPLE data - not official statistics"
+
+
+def test_revisions_section_matches_the_raw_release_totals(wh: Path) -> None:
+    at = run_page("data", section("Revisions"))
+    assert not at.exception
+    restated = independent(
+        wh,
+        """SELECT framework_family, month, count(*) AS n, sum(change) AS net FROM mart_marketplace_revisions
+           GROUP BY ALL HAVING count(*) > 1""",
+    )
+    assert restated.height > 0
+    net = float(restated["net"].sum())
+    shown = texts(at)
+    assert f"**{restated.height} month(s) were restated by a later release, by {logic.signed_pounds(net)} in all" in shown
+    table = read_csv_download(download(at, "data_revisions_csv"))
+    assert table.height == int(restated["n"].sum())
+    superseded = read_csv_download(download(at, "data_superseded_csv"))
+    assert int(superseded["n_rows"].sum()) == independent(wh, "SELECT count(*) FROM meta_superseded_rows").item()
+    # the fact keeps each month from the latest release only
+    latest = independent(
+        wh,
+        """SELECT sum(total)::DOUBLE FROM mart_marketplace_revisions r WHERE is_latest
+           AND (framework_family, month) IN (SELECT framework_family, month FROM mart_marketplace_revisions
+                                             GROUP BY ALL HAVING count(*) > 1)""",
+    ).item()
+    fact = independent(
+        wh,
+        """SELECT sum(f.amount)::DOUBLE FROM fact_marketplace_spend f JOIN dim_spend_code c USING (spend_code_id)
+           WHERE (c.framework_family, c.month) IN (SELECT framework_family, month FROM mart_marketplace_revisions
+                                                   GROUP BY ALL HAVING count(*) > 1)""",
+    ).item()
+    assert round(latest, 4) == round(fact, 4)
 
 
 def test_buyer_matching_chart_downloads_and_alias_template(wh: Path, tmp_path: Path) -> None:
