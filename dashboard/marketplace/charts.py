@@ -324,7 +324,7 @@ def family_frame(frame: pl.DataFrame, period: str) -> pl.DataFrame:
         return frame
     months = pl.date_range(day(frame["period_start"].min()), day(frame["period_start"].max()), "1mo", eager=True)
     grid = pl.DataFrame({"period_start": months}).join(frame.select("framework_family").unique(), how="cross")
-    zero = {c: 0 for c in ("spend", "sme_spend", "n_transactions")}
+    zero = {c: 0 for c in ("spend", "sme_spend", "n_transactions")} | {"provisional": False}
     return (
         grid.join(frame.drop("period"), on=["period_start", "framework_family"], how="left")
         .with_columns(pl.col("period_start").dt.strftime("%Y-%m").alias("period"))
@@ -342,8 +342,22 @@ def family_title(frame: pl.DataFrame, place: str, span: str) -> str:
     return f"G-Cloud was {pct(100 * gcloud / total, 0)} of the {money(total)} spent in {place}, {span}"
 
 
-def family_chart(frame: pl.DataFrame, *, period: str, place: str, span: str) -> alt.Chart:
-    """One line per framework family; colour, dash and point shape all differ, so colour is never alone."""
+PROVISIONAL_NOTE = "Provisional (ringed): late supplier returns still revise it."
+
+
+def _provisional_label(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(
+        pl.when(pl.col("provisional")).then(pl.lit("provisional")).otherwise(pl.lit("")).alias("status")
+    )
+
+
+def family_chart(frame: pl.DataFrame, *, period: str, place: str, span: str) -> alt.TopLevelMixin:
+    """One line per framework family; colour, dash and point shape all differ, so colour is never alone.
+
+    Provisional periods (the newest months, which late returns still revise) get a black ring as well as a
+    'provisional' line in the tooltip and the table.
+    """
+    frame = _provisional_label(frame)
     if period == "month":
         x = alt.X("period_start:T", title="Month", axis=alt.Axis(format="%b %Y"))
     else:
@@ -372,26 +386,35 @@ def family_chart(frame: pl.DataFrame, *, period: str, place: str, span: str) -> 
                 alt.Tooltip("spend:Q", title="Spend (£)", format=GBP_TOOLTIP),
                 alt.Tooltip("sme_spend:Q", title="With SMEs (£)", format=GBP_TOOLTIP),
                 alt.Tooltip("n_transactions:Q", title="Spend lines", format=","),
+                alt.Tooltip("status:N", title="Figure"),
             ],
         )
         .properties(height=320)
     )
-    return titled(
-        chart,
-        family_title(frame, place, span),
-        "G-Cloud (cloud hosting, software, support) and DOS (Digital Outcomes and Specialists)",
+    rings = (
+        alt.Chart(frame.filter(pl.col("provisional")))
+        .mark_point(shape="circle", size=220, filled=False, color="#0b0c0c", strokeWidth=1.5)
+        .encode(x=x, y=alt.Y("spend:Q"))
     )
+    subtitle = ["G-Cloud (cloud hosting, software, support) and DOS (Digital Outcomes and Specialists)"]
+    if frame["provisional"].any():
+        subtitle.append(PROVISIONAL_NOTE)
+    return titled(chart + rings, family_title(frame, place, span), subtitle)
 
 
 def family_alt(frame: pl.DataFrame, *, period: str, place: str, span: str) -> str:
     by = frame.group_by("framework_family").agg(pl.col("spend").sum()).sort("framework_family")
     parts = ", ".join(f"{r['framework_family']} {money(r['spend'])}" for r in by.iter_rows(named=True))
     unit = "month" if period == "month" else "financial year"
-    return f"Line chart of marketplace spend per {unit} in {place}, {span}, one line per framework: {parts}."
+    text = f"Line chart of marketplace spend per {unit} in {place}, {span}, one line per framework: {parts}."
+    provisional = frame.filter(pl.col("provisional")).select("period").unique().sort("period")["period"].to_list()
+    if provisional:
+        text += f" Provisional, still revised by late returns: {', '.join(provisional)}."
+    return text
 
 
 def family_table(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.select("period", "framework_family", "spend", "sme_spend", "n_transactions")
+    return _provisional_label(frame).select("period", "framework_family", "spend", "sme_spend", "n_transactions", "status")
 
 
 # --------------------------------------------------------------------------------------------

@@ -292,3 +292,17 @@ def basemap_from_env(environ: Mapping[str, str] = os.environ) -> Basemap:
         return value if value.startswith(("https://", "http://")) else None
 
     return Basemap(tile_url=url(TILES_ENV), style_url=url(STYLE_ENV))
+
+
+def provisional_note(months: pl.DataFrame) -> str | None:
+    """'Provisional: G-Cloud May and June 2014 ...' for the caption under the filters (None when none)."""
+    if not months.height:
+        return None
+    parts = []
+    for (family,), rows in months.sort("month").group_by("framework_family", maintain_order=True):
+        names = [f"{m:%b %Y}" for m in rows["month"].to_list()]
+        parts.append(f"{family} {' and '.join(names)}")
+    return (
+        f"Provisional: {'; '.join(parts)}. The newest months of a release are revised by late supplier returns"
+        " (see Data and method, Revisions)."
+    )

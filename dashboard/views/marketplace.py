@@ -28,6 +28,8 @@ if not years.height:
 ui.headline(logic.headline(area, years, span))
 note = logic.partial_year_note(db.query("complete_months"), filters.years_in_range)
 st.caption(f"Filters: {filters.describe()}." + (f" {note}" if note else ""))
+if provisional := logic.provisional_note(db.query("marketplace_provisional")):
+    st.caption(provisional)
 
 # A link's values are checked before the widgets drop unknown ones silently; a new area resets the map level.
 links = {key: st.query_params.get_all(key) for key in logic.LINK_KEYS}

@@ -100,6 +100,7 @@ def family_rows() -> pl.DataFrame:
             "spend": [100.0, 300.0, 600.0],
             "sme_spend": [50.0, 100.0, 0.0],
             "n_transactions": [1, 2, 3],
+            "provisional": [False, False, True],
         }
     )
 
@@ -110,11 +111,27 @@ def test_family_figure_fills_months_and_titles_the_finding() -> None:
     assert figure.table["spend"].sum() == 1000.0
     spec = figure.chart.to_dict()
     assert spec["title"]["text"] == f"G-Cloud was 90% of the £1.0k spent in {GM}, 2019/20"
-    assert spec["encoding"]["y"]["title"] == "Spend (£)"
-    assert "strokeDash" in spec["encoding"] and "shape" in spec["encoding"], "not colour alone"
+    lines = spec["layer"][0]
+    assert lines["encoding"]["y"]["title"] == "Spend (£)"
+    assert "strokeDash" in lines["encoding"] and "shape" in lines["encoding"], "not colour alone"
     assert "G-Cloud £900" in figure.alt
     yearly = charts.family_figure(family_rows(), period="year", place=GM, span="2019/20")
     assert yearly.table.height == 3
+
+
+def test_provisional_months_are_ringed_labelled_and_said() -> None:
+    """The newest months, which late returns still revise, are marked three ways, never by colour alone."""
+    figure = charts.family_figure(family_rows(), period="month", place=GM, span="2019/20")
+    spec = figure.chart.to_dict()
+    rings = spec["layer"][1]
+    assert rings["mark"]["filled"] is False
+    ringed = [row for name, rows in spec["datasets"].items() if name == rings["data"]["name"] for row in rows]
+    assert [(r["period"], r["framework_family"]) for r in ringed] == [("2019-07", "G-Cloud")]
+    assert charts.PROVISIONAL_NOTE in spec["title"]["subtitle"]
+    assert figure.table.filter(pl.col("status") == "provisional")["period"].to_list() == ["2019-07"]
+    assert "Provisional, still revised by late returns: 2019-07." in figure.alt
+    settled = charts.family_figure(family_rows().with_columns(provisional=False), period="month", place=GM, span="x")
+    assert charts.PROVISIONAL_NOTE not in settled.chart.to_dict()["title"]["subtitle"]
 
 
 def test_money_axes_use_a_label_expression_not_a_currency_format() -> None:

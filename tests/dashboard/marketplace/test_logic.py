@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 
 from dashboard.filters import NATIONAL_LABEL, Area, Filters
@@ -125,3 +127,15 @@ def test_link_notices_name_each_bad_page_parameter() -> None:
 def test_total_spend() -> None:
     assert logic.total_spend(pl.DataFrame({"spend": [1.5, 2]})) == 3.5
     assert logic.total_spend(pl.DataFrame({"spend": []}, schema={"spend": pl.Float64})) == 0.0
+
+
+def test_provisional_note_names_each_familys_months() -> None:
+    months = pl.DataFrame(
+        {
+            "framework_family": ["G-Cloud", "G-Cloud", "DOS"],
+            "month": [dt.date(2014, 6, 1), dt.date(2014, 5, 1), dt.date(2014, 6, 1)],
+        }
+    )
+    note = logic.provisional_note(months)
+    assert note is not None and note.startswith("Provisional: G-Cloud May 2014 and Jun 2014; DOS Jun 2014.")
+    assert logic.provisional_note(months.clear()) is None

@@ -338,3 +338,22 @@ def test_hostile_page_links_fall_back_with_notices(wh: Path, value: str) -> None
     assert at.radio(key="map_measure").value == "Spend"
     assert at.selectbox(key="market_focus").value == f"Whole of {GM} (no focus)"
     assert len(max((w.value for w in at.warning), key=len)) < 400, "a long value is not echoed in full"
+
+
+def test_the_newest_months_are_said_to_be_provisional(wh: Path) -> None:
+    """The caption names each family's newest months, read here straight from the fact table."""
+    at = run_page("marketplace")
+    assert not at.exception
+    newest = independent(
+        wh,
+        """SELECT framework_family, month FROM (
+               SELECT DISTINCT c.framework_family, c.month FROM fact_marketplace_spend f
+               JOIN dim_spend_code c USING (spend_code_id))
+           QUALIFY dense_rank() OVER (PARTITION BY framework_family ORDER BY month DESC) <= 2
+           ORDER BY framework_family, month""",
+    )
+    assert newest.height > 0
+    caption = next(c.value for c in at.caption if c.value.startswith("Provisional: "))
+    for (family,), rows in newest.group_by("framework_family", maintain_order=True):
+        months = " and ".join(f"{m:%b %Y}" for m in rows["month"].to_list())
+        assert f"{family} {months}" in caption
