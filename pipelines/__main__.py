@@ -34,7 +34,13 @@ def _summary(report) -> Table:
     for col in ("file", "format", *counts, "status"):
         table.add_column(col, justify="right" if col in counts else "left")
     for f in report.files:
-        style = {"unreadable": "red", "duplicate": "yellow", "empty": "yellow", "ignored": "dim"}.get(f.status, "")
+        style = {
+            "unreadable": "red",
+            "duplicate": "yellow",
+            "empty": "yellow",
+            "unrecognised": "dim",
+            "ignored": "dim",
+        }.get(f.status, "")
         table.add_row(
             f.path.name,
             f.format or "-",
@@ -137,7 +143,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         con.close()
     for p in problems:
         console.print(f"[red]- {p}[/red]")
-    console.print("[green]the warehouse holds to its schema[/green]" if not problems else f"[red]{len(problems)} problem(s)[/red]")
+    console.print(
+        "[green]the warehouse holds to its schema[/green]" if not problems else f"[red]{len(problems)} problem(s)[/red]"
+    )
     return 1 if problems else 0
 
 

@@ -33,7 +33,7 @@ SECTION_KEY = "section"
 SHOWN_REJECTS = 1_000
 
 #: File statuses that mean a file found under data/raw contributed no rows.
-SKIPPED_STATUSES = ("unreadable", "duplicate", "empty", "ignored")
+SKIPPED_STATUSES = ("unreadable", "unrecognised", "duplicate", "empty", "ignored")
 ALL_SECTORS = "All sectors"
 ALIAS_COLUMNS = ("buyer_name", "organisation_code", "note")
 
@@ -171,7 +171,7 @@ def unresolved_heading(unresolved: pl.DataFrame) -> str:
 
 
 def skipped_files(files: pl.DataFrame) -> pl.DataFrame:
-    """Files that contributed nothing (unreadable, duplicate, empty, not a data file), worst first."""
+    """Files that contributed nothing (unreadable, unrecognised, duplicate, empty, not a data file), worst first."""
     order = {s: i for i, s in enumerate(SKIPPED_STATUSES)}
     return (
         files.filter(pl.col("status").is_in(SKIPPED_STATUSES))

@@ -114,6 +114,10 @@ class Format:
     #: Header names the layout needs, as the publisher writes them; used to explain a near miss
     #: ("looks like X but lacks column Y") when no format matches a file.
     required_columns: tuple[str, ...] = ()
+    #: True for a head this format would recognise if the file were well formed (an ONS code column, an OCDS
+    #: key). A file that resembles a known format but matches none stops the build; one that resembles
+    #: nothing is listed as unrecognised and skipped.
+    resembles: Callable[[Head], bool] | None = None
 
 
 @dataclass(frozen=True)

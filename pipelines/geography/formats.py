@@ -876,12 +876,25 @@ def _boundary_row(
 
 # --------------------------------------------------------------------------------------------
 
+_ONS_CODE_COLUMN = re.compile(r"^(LAD|RGN|CAUTH|CTY|UTLA)\d\dCD$", re.IGNORECASE)
+
+
+def resembles_ons_csv(head: Head) -> bool:
+    """A CSV with an ONS code column (LAD24CD, RGN22CD, CAUTH25CD, ...) in one of its first rows."""
+    return any(_ONS_CODE_COLUMN.match(cell.strip()) for row in head.csv_rows(6) for cell in row)
+
+
+def resembles_geojson(head: Head) -> bool:
+    return head.kind == "json" and '"FeatureCollection"' in head.text
+
+
 FORMATS: list[Format] = [
     Format(
         id="ons_lad_region_lookup",
         description="ONS Local Authority District to Region lookup (any vintage: LADyyCD, LADyyNM, RGNyyCD, RGNyyNM)",
         matches=matches_lad_region,
         load=reading_csv(load_lad_region),
+        resembles=resembles_ons_csv,
         source=SOURCE,
         publisher=PUBLISHER,
         licence=LICENCE,
@@ -910,6 +923,7 @@ FORMATS: list[Format] = [
         description="ONS boundary GeoJSON (regions, combined authorities, LADs; EPSG:27700 or WGS84)",
         matches=matches_boundaries,
         load=load_boundaries,
+        resembles=resembles_geojson,
         source=SOURCE,
         publisher=PUBLISHER,
         licence=LICENCE,

@@ -488,6 +488,15 @@ def matches_ocds_package(head: Head) -> bool:
     return is_release(first_item_under(head.text, "releases"))
 
 
+def resembles_ocds(head: Head) -> bool:
+    """JSON (or JSON lines) naming OCDS keys: an `ocid` or a `releases` array."""
+    return head.kind in ("json", "jsonl") and ('"ocid"' in head.text or '"releases"' in head.text)
+
+
+def resembles_search(head: Head) -> bool:
+    return head.kind == "json" and '"contracts"' in head.text and '"meta"' in head.text
+
+
 def matches_search(head: Head) -> bool:
     """A notice-search object: meta/stats and a `contracts` array of notice records."""
     if not _object_head(head) or '"meta"' not in head.text:
@@ -685,6 +694,7 @@ FORMATS: list[Format] = [
         description="Contracts Finder OCDS release package: {uri, publisher, releases: [...]}",
         matches=matches_ocds_package,
         load=load_ocds_package,
+        resembles=resembles_ocds,
         publisher=PUBLISHER,
         licence=LICENCE,
     ),
@@ -694,6 +704,7 @@ FORMATS: list[Format] = [
         description="Contracts Finder notice search, normalised per buyer: {meta, stats, contracts: [...]}",
         matches=matches_search,
         load=load_search,
+        resembles=resembles_search,
         publisher=PUBLISHER,
         licence=LICENCE,
     ),

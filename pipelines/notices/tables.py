@@ -81,13 +81,32 @@ FACT_CONTRACT_NOTICE = Table(
 TABLES: tuple[Table, ...] = (FACT_CONTRACT_NOTICE,)
 
 
-def one_row_per_notice(stg: pl.DataFrame) -> pl.DataFrame:
-    """Keep one row per notice_id: the most recently published, then the first file and line."""
+def _ranked(stg: pl.DataFrame) -> pl.DataFrame:
+    """Rows of each notice_id best first: the most recently published, then the first file and line."""
     return stg.sort(
         ["notice_id", "published_date", "source_file", "source_line"],
         descending=[False, True, False, False],
         nulls_last=True,
-    ).unique(subset="notice_id", keep="first", maintain_order=True)
+    )
+
+
+def one_row_per_notice(stg: pl.DataFrame) -> pl.DataFrame:
+    """Keep one row per notice_id: the most recently published, then the first file and line."""
+    return _ranked(stg).unique(subset="notice_id", keep="first", maintain_order=True)
+
+
+def duplicate_notices(stg: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
+    """The rows one_row_per_notice leaves out because another file holds the same notice (one file never holds a
+    notice twice: its formats reject the repeat), with the file whose row is kept."""
+    ranked = _ranked(staging(stg, STAGING, STAGING_SCHEMA))
+    kept = ranked.unique(subset="notice_id", keep="first", maintain_order=True).select(
+        "notice_id", pl.col("source_file").alias("kept_file"), pl.col("source_line").alias("kept_line")
+    )
+    return (
+        ranked.join(kept, on="notice_id")
+        .filter((pl.col("source_file") != pl.col("kept_file")) | (pl.col("source_line") != pl.col("kept_line")))
+        .select("source_file", "source_line", "notice_id", "kept_file")
+    )
 
 
 def with_latest_for_ocid(frame: pl.DataFrame) -> pl.DataFrame:

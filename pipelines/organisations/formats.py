@@ -119,6 +119,11 @@ def matches_array(head: Head) -> bool:
     return _head_is_json(head) and is_organisation_record(first_array_item(head.text, None))
 
 
+def resembles_page(head: Head) -> bool:
+    """An API page: `results` with the API's paging keys."""
+    return head.kind == "json" and '"results"' in head.text and ('"current_page"' in head.text or '"pages"' in head.text)
+
+
 def matches_page(head: Head) -> bool:
     """An API page object: `results` holds organisation records."""
     if not _head_is_json(head) or not head.text.lstrip().startswith("{"):
@@ -277,6 +282,7 @@ FORMATS: list[Format] = [
         description="One page of the GOV.UK organisations API: {total, current_page, pages, results: [...]}",
         matches=matches_page,
         load=load_organisations,
+        resembles=resembles_page,
         publisher=PUBLISHER,
         licence=LICENCE,
     ),

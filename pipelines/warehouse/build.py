@@ -110,7 +110,12 @@ def build(
         outcomes, loads = _load_all(files, raw_dir, workdir, progress)
         timings["read files"], mark = time.perf_counter() - mark, time.perf_counter()
         outcomes += [
-            FileOutcome(path=p, rel_path=str(p.relative_to(raw_dir)), status="ignored", message="not a data file type")
+            FileOutcome(
+                path=p,
+                rel_path=str(p.relative_to(raw_dir)),
+                status="ignored",
+                message=f"not a data file type ({p.suffix or 'no extension'}): listed, not read",
+            )
             for p in ignored
         ]
         bad = [o for o in outcomes if o.status == "unreadable"]
@@ -190,5 +195,3 @@ def _sync_counts(outcomes: list[FileOutcome], loads: list[FileLoad]) -> None:
             outcome.rows_loaded, outcome.rows_rejected = load.rows_loaded, load.rows_rejected
             outcome.rows_superseded = load.rows_superseded
             outcome.notes = "; ".join(load.notes)
-
-

@@ -8,9 +8,11 @@ layout's missing columns, the JSON shape found, the syntax error and its line).
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import traceback
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -57,6 +59,8 @@ def diagnose_unknown(head: Head) -> str:
     """Why no format matched, naming the nearest layout's missing columns when there is one."""
     if head.kind == "empty":
         return "file is empty"
+    if head.kind in ("json", "jsonl") and (schema := _content_schema(head)) is not None:
+        return f"a GOV.UK Content API {schema!r} page (of that API the build reads ministers pages only)"
     if head.kind in ("json", "jsonl"):
         return (
             "JSON content is not a recognised publisher format (OCDS, GOV.UK Content API, GOV.UK organisations, ...)"
@@ -67,22 +71,60 @@ def diagnose_unknown(head: Head) -> str:
             f"no line break in the first {HEAD_BYTES // 1024} KiB, so there is no header line to recognise"
             " (line breaks lost, or not a CSV file)"
         )
-    best: tuple[float, str, list[str]] | None = None
-    for row in head.csv_rows(6):
-        keys = {header_key(c) for c in row if c.strip()}
-        if not keys:
-            continue
-        for fmt in all_formats():
-            need = {header_key(c): c for c in fmt.required_columns}
-            if not need:
-                continue
-            score = len(set(need) & keys) / len(need)
-            if score >= 0.5 and (best is None or score > best[0]):
-                best = (score, fmt.description, [name for key, name in need.items() if key not in keys])
-    if best is not None and best[2]:
-        return f"header looks like {best[1]} but lacks column(s) {', '.join(best[2])}"
+    near = nearest_layout(head)
+    if near is not None and near.missing:
+        return f"header looks like {near.description} but lacks column(s) {', '.join(near.missing)}"
+    if near is not None:
+        return (
+            f"header looks like {near.description} but is on line {near.line}, below the first"
+            f" {DETECTED_ROWS} lines where a header is looked for"
+        )
     first = head.lines[0][:200] if head.lines else ""
     return f"header not recognised as any known publisher format (first line: {first!r})"
+
+
+#: Rows a format's own rule looks at for its header (banners above it allowed), and rows searched for a near miss.
+DETECTED_ROWS = 6
+NEAR_MISS_ROWS = 20
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    """A header row that shares at least half of a layout's required columns."""
+
+    score: float
+    description: str
+    missing: list[str]
+    line: int
+
+
+def nearest_layout(head: Head) -> NearMiss | None:
+    """The layout whose required columns a row among the first lines best covers (half or more), if any."""
+    best: NearMiss | None = None
+    rows = head.csv_rows(NEAR_MISS_ROWS)
+    if not rows and head.kind == "text":  # no line break in the head: the start of its one line
+        rows = list(csv.reader([head.text[:4096]]))
+    for line, row in enumerate(rows, start=1):
+        keys = {header_key(c) for c in row if c.strip()}
+        for fmt in all_formats() if keys else ():
+            need = {header_key(c): c for c in fmt.required_columns}
+            score = len(set(need) & keys) / len(need) if need else 0.0
+            if score >= 0.5 and (best is None or score > best.score):
+                best = NearMiss(score, fmt.description, [name for key, name in need.items() if key not in keys], line)
+    return best
+
+
+def resembles_a_format(head: Head) -> bool:
+    """Whether a file no format matched still looks like one of them (so failing it must stop the build)."""
+    if any(f.resembles(head) for f in all_formats() if f.resembles is not None):
+        return True
+    return head.kind == "text" and nearest_layout(head) is not None
+
+
+def _content_schema(head: Head) -> str | None:
+    doc = head.json() if head.kind == "json" else head.first_json_line()
+    schema = doc.get("schema_name") if isinstance(doc, dict) else None
+    return schema if isinstance(schema, str) else None
 
 
 def _json_shape(head: Head) -> str:
@@ -116,7 +158,12 @@ def json_syntax_error(head: Head) -> UnreadableFileError | None:
 
 
 def load_file(path: Path, raw_dir: Path, workdir: Path) -> tuple[FileOutcome, FileLoad | None]:
-    """Detect and load one file; unreadable files come back with status 'unreadable' and a message."""
+    """Detect and load one file.
+
+    A file that looks like a known format but cannot be read comes back 'unreadable' (the build stops on it);
+    one that resembles no format the build reads (another GOV.UK page, a CSV from elsewhere) comes back
+    'unrecognised' with the reason, listed and skipped.
+    """
     rel = str(path.relative_to(raw_dir)) if path.is_relative_to(raw_dir) else path.name
     outcome = FileOutcome(path=path, rel_path=rel, status="loaded", size_bytes=path.stat().st_size)
     try:
@@ -125,8 +172,14 @@ def load_file(path: Path, raw_dir: Path, workdir: Path) -> tuple[FileOutcome, Fi
             outcome.status, outcome.message = "empty", "file is empty (no header, no rows): skipped"
             return outcome, None
         matches = detect(head)
+        if not matches and (error := json_syntax_error(head)) is not None:
+            raise error
+        if not matches and not resembles_a_format(head):
+            outcome.status = "unrecognised"
+            outcome.message = f"{diagnose_unknown(head)}: skipped, as it resembles no format the build reads"
+            return outcome, None
         if not matches:
-            raise json_syntax_error(head) or UnreadableFileError(path, diagnose_unknown(head), line=1)
+            raise UnreadableFileError(path, diagnose_unknown(head), line=1)
         if len(matches) > 1:
             ids = ", ".join(m.id for m in matches)
             raise UnreadableFileError(path, f"header matches several formats ({ids}); cannot tell which", line=1)

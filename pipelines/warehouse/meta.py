@@ -12,7 +12,7 @@ import polars as pl
 
 from pipelines.core.schema import Column, Table
 
-FILE_STATUSES = ("loaded", "duplicate", "empty", "unreadable", "ignored")
+FILE_STATUSES = ("loaded", "duplicate", "empty", "unreadable", "unrecognised", "ignored")
 
 BUILD_INFO = Table(
     name="build_info",
@@ -48,7 +48,7 @@ BUILD_FILES = Table(
         Column(
             "status",
             "VARCHAR",
-            "loaded, duplicate, empty, unreadable or ignored",
+            "loaded, duplicate, empty, unreadable (stops the build), unrecognised (skipped) or ignored",
             nullable=False,
             allowed=FILE_STATUSES,
         ),
@@ -136,7 +136,7 @@ class FileOutcome:
 
     path: Path
     rel_path: str
-    status: str  # loaded | duplicate | empty | unreadable | ignored
+    status: str  # loaded | duplicate | empty | unreadable | unrecognised | ignored
     message: str = ""
     source: str | None = None
     format: str | None = None

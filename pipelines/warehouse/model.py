@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines import config
+from pipelines.core.loading import SUPERSEDED_SCHEMA as SUPERSEDED_ROWS
 from pipelines.core.loading import FileLoad
 from pipelines.geography import tables as geography
 from pipelines.marketplace.formats import CODE, CODES, CUSTOMERS, rejected_keys
@@ -34,6 +35,7 @@ from pipelines.marketplace.tables import (
 )
 from pipelines.ministers import tables as ministers
 from pipelines.notices import tables as notices
+from pipelines.notices.contracts_finder import SOURCE as NOTICES_SOURCE
 from pipelines.organisations import tables as organisations
 from pipelines.reference import departments
 from pipelines.sme_spend import tables as sme_spend
@@ -76,6 +78,27 @@ def apply_supersession(loads: list[FileLoad], supersession: Supersession) -> Non
         load.check_reconciles()
 
 
+def apply_duplicate_notices(loads: list[FileLoad], duplicates: pl.DataFrame) -> None:
+    """A notice held by two files is loaded once: the other file's row moves from loaded to superseded."""
+    for load in loads:
+        if load.source != NOTICES_SOURCE:
+            continue
+        dups = duplicates.filter(pl.col("source_file") == load.path.name)
+        if not dups.height:
+            continue
+        rows = dups.select(
+            pl.col("source_file").alias("file_name"),
+            pl.lit(load.source).alias("source"),
+            pl.col("source_line").alias("line"),
+            pl.format("notice {}", pl.col("notice_id")).alias("period"),
+            pl.col("kept_file").alias("superseded_by"),
+        ).cast(SUPERSEDED_ROWS)
+        load.superseded = pl.concat([load.superseded, rows])
+        load.rows_loaded -= rows.height
+        load.notes.append(f"{rows.height:,} notice(s) also in another file: loaded once, from that file")
+        load.check_reconciles()
+
+
 def build_model(loads: list[FileLoad], aliases_path: Path | None = None) -> ModelResult:
     stg = staging_frames(loads)
     tables: dict[str, pl.DataFrame] = {}
@@ -87,6 +110,7 @@ def build_model(loads: list[FileLoad], aliases_path: Path | None = None) -> Mode
         tables["mart_sme_share"] = sme_spend.sme_share_mart(tables["fact_sme_spend"])
     tables |= ministers.build_ministers(stg)
     tables |= notices.build_contract_notices(stg)
+    apply_duplicate_notices(loads, notices.duplicate_notices(stg))
 
     files = parquet_files(loads)
     lookups = marketplace_lookups(files)

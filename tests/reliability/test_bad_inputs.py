@@ -94,7 +94,7 @@ class Loads:
 
 @dataclass(frozen=True)
 class Skipped:
-    """The build finishes; the file is listed with `status` (empty, duplicate, ignored) and why."""
+    """The build finishes; the file is listed with `status` (empty, duplicate, unrecognised, ignored) and why."""
 
     file: str
     status: str
@@ -883,13 +883,13 @@ CASES: list[Case] = [
          known_limitation="source_line counts records, not physical lines, after a line break inside a quoted cell"
          " (exact physical lines would need an extra pass over every file; the published files have none)"),
     Case("mkt-header-too-deep", "header below seven banner lines", mkt_header_too_deep,
-         Stops("mkt-deep-header.csv", "header not recognised", line=1)),
+         Stops("mkt-deep-header.csv", "but is on line 8, below the first 6 lines", line=1)),
     Case("mkt-binary-as-csv", "a zip/xlsx file named .csv", mkt_binary_as_csv,
-         Stops("mkt-workbook.csv", "header not recognised", line=1)),
+         Skipped("mkt-workbook.csv", "unrecognised", "header not recognised")),
     Case("unknown-extension", "an .xlsx workbook among the CSVs", unknown_extension,
          Skipped("spend.xlsx", "ignored", "not a data file type")),
     Case("unknown-csv", "a CSV from no known publisher", unknown_csv,
-         Stops("mystery.csv", "header not recognised", line=1)),
+         Skipped("mystery.csv", "unrecognised", "header not recognised")),
     # --- Cabinet Office SME annex ---
     Case("sme-unknown-department", "unknown department code", sme_unknown_department,
          Loads("sme-spend-2019-20.csv", 19, 18, (Reject(6, "Department", "unknown department code 'XYZ'"),))),
@@ -960,14 +960,14 @@ CASES: list[Case] = [
          Loads("role-digital.json", 3, 1, (Reject(37, "started_on", "not a date"),
                                            Reject(53, "ended_on", "is before started_on")))),
     Case("ministers-other-content-item", "a Content API page of another kind", ministers_not_content_item,
-         Stops("ministers-guide.json", "not a recognised publisher format", line=1)),
+         Skipped("ministers-guide.json", "unrecognised", "a GOV.UK Content API 'guide' page")),
     Case("ministers-truncated", "ministers index cut off mid-file", ministers_truncated,
          Stops("ministers-cut.json", "not valid JSON", line=CUT_LINE)),
     # --- Contracts Finder ---
     Case("cf-json-not-ocds", "a JSON file that is not OCDS", cf_not_ocds,
-         Stops("export.json", "top-level keys: results, count", line=1)),
+         Skipped("export.json", "unrecognised", "top-level keys: results, count")),
     Case("cf-jsonl-not-ocds", "JSON lines that are not OCDS releases", cf_jsonl_not_ocds,
-         Stops("events.jsonl", "not a recognised publisher format", line=1)),
+         Skipped("events.jsonl", "unrecognised", "not a recognised publisher format")),
     Case("cf-package-releases-not-a-list", "an OCDS package whose releases is not a list",
          cf_package_without_release_list, Stops("package.json", "not a recognised publisher format", line=1)),
     Case("cf-bad-ocds-lines", "broken, foreign, duplicate and badly valued OCDS lines", cf_bad_ocds_lines,

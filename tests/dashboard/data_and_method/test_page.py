@@ -258,7 +258,7 @@ def test_sparse_warehouse_without_rejects_or_buyers(sparse_warehouse: Path, use_
 
 @pytest.fixture(scope="module")
 def skipped_warehouse(sample_raw: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """SME and geography files plus one unreadable, one empty, one duplicate and one ignored file."""
+    """SME and geography files plus one unreadable, one unrecognised, one empty, one duplicate and one ignored file."""
     from pipelines.warehouse.build import build
 
     raw = tmp_path_factory.mktemp("skipped_raw")
@@ -266,6 +266,7 @@ def skipped_warehouse(sample_raw: Path, tmp_path_factory: pytest.TempPathFactory
         shutil.copytree(sample_raw / folder, raw / folder)
     extra = raw / "sme-spend"
     (extra / "zz-garbage.csv").write_text("colour,flavour\nred,sweet\n", encoding="utf-8")
+    (extra / "zz-broken-ccs.csv").write_text("FrameworkName,Lot,SupplierName,EvidencedSpend\nx,1,y,5\n", encoding="utf-8")
     (extra / "zz-empty.csv").write_bytes(b"")
     first = sorted(extra.glob("sme-spend-*.csv"))[0]
     shutil.copyfile(first, extra / "zz-copy.csv")
@@ -280,7 +281,7 @@ def test_warning_panel_names_skipped_and_unreadable_files(skipped_warehouse: Pat
     at = run_page("data")
     assert not at.exception
     skipped = independent(skipped_warehouse, "SELECT rel_path, status FROM build_files WHERE status <> 'loaded'")
-    assert set(skipped["status"]) == {"unreadable", "empty", "duplicate", "ignored"}
+    assert set(skipped["status"]) == {"unreadable", "unrecognised", "empty", "duplicate", "ignored"}
     panel = next(w.value for w in at.warning if "not loaded" in w.value)
     assert f"**{skipped.height} files were not loaded**" in panel
     for path, status in skipped.rows():

@@ -113,19 +113,58 @@ def test_a_failed_build_leaves_the_old_warehouse_intact(tmp_path: Path, sample_r
 
 def test_keep_going_skips_unreadable_files_and_says_why(tmp_path: Path, sample_raw: Path) -> None:
     raw = _small_raw(tmp_path, sample_raw)
-    (raw / "mystery.csv").write_text("a,b,c\n1,2,3\n")
+    # looks like the CCS marketplace layout but lacks its customer column: unreadable, which stops a plain build
+    (raw / "broken-ccs.csv").write_text("FrameworkName,Lot,SupplierName,SMEStatus,Sector,EvidencedSpend\nx,1,y,SME,z,5\n")
     (raw / "empty.csv").write_text("")
     shutil.copy(raw / "sme-spend" / "sme-spend-2019-20.csv", raw / "copy-of-2019.csv")
+    with pytest.raises(BuildError, match="broken-ccs.csv"):
+        build(raw, tmp_path / "stopped.duckdb")
     report = build(raw, tmp_path / "w.duckdb", keep_going=True)
     status = {f.path.name: (f.status, f.message) for f in report.files}
-    assert status["mystery.csv"][0] == "unreadable" and "not recognised" in status["mystery.csv"][1]
+    assert status["broken-ccs.csv"][0] == "unreadable" and "lacks column(s) CustomerName" in status["broken-ccs.csv"][1]
     assert status["empty.csv"][0] == "empty"
     pair = {status["copy-of-2019.csv"][0], status["sme-spend-2019-20.csv"][0]}
     assert pair == {"loaded", "duplicate"}
     duplicate = next(m for s, m in (status["copy-of-2019.csv"], status["sme-spend-2019-20.csv"]) if s == "duplicate")
     assert "same content as" in duplicate
-    stored = q(tmp_path / "w.duckdb", "SELECT status FROM build_files WHERE file_name = 'mystery.csv'")
+    stored = q(tmp_path / "w.duckdb", "SELECT status FROM build_files WHERE file_name = 'broken-ccs.csv'")
     assert stored == [("unreadable",)]
+
+
+def test_files_of_kinds_the_build_does_not_read_are_listed_not_fatal(tmp_path: Path, sample_raw: Path) -> None:
+    """YAML, a README, a GOV.UK page of another kind, a CSV from no publisher: listed with why, build goes on."""
+    raw = _small_raw(tmp_path, sample_raw)
+    (raw / "mapping.yaml").write_text("# Mappings of Secretaries of State\nfoo: bar\n")
+    (raw / "README.md").write_text("# notes\n")
+    (raw / "publication.json").write_text('{"base_path": "/government/x", "schema_name": "publication", "details": {}}')
+    (raw / "mystery.csv").write_text("a,b,c\n1,2,3\n")
+    report = build(raw, tmp_path / "w.duckdb")  # no --keep-going
+    status = {f.path.name: (f.status, f.message) for f in report.files}
+    assert status["mapping.yaml"] == ("ignored", "not a data file type (.yaml): listed, not read")
+    assert status["README.md"][0] == "ignored"
+    assert status["publication.json"][0] == "unrecognised" and "'publication' page" in status["publication.json"][1]
+    assert status["mystery.csv"][0] == "unrecognised" and "not recognised" in status["mystery.csv"][1]
+    assert not report.unreadable
+
+
+def test_a_notice_in_two_files_is_loaded_once_and_counted_as_superseded(tmp_path: Path, sample_raw: Path) -> None:
+    raw = _small_raw(tmp_path, sample_raw)
+    search = sorted((raw / "contracts-finder").glob("*_procurement.json"))[0]
+    shutil.copy(search, raw / "contracts-finder" / "zz-copy-with-one-more-byte.json")
+    (raw / "contracts-finder" / "zz-copy-with-one-more-byte.json").write_bytes(search.read_bytes() + b"\n")
+    out = tmp_path / "w.duckdb"
+    build(raw, out)
+    read, loaded, superseded = q(
+        out,
+        "SELECT rows_read, rows_loaded, rows_superseded FROM build_files WHERE file_name = 'zz-copy-with-one-more-byte.json'",
+    )[0]
+    assert read > 0 and loaded == 0 and superseded == read
+    in_fact = q(out, "SELECT count(*) FROM fact_contract_notice")[0][0]
+    assert in_fact == q(out, "SELECT sum(rows_loaded) FROM build_files WHERE source = 'contracts_finder'")[0][0]
+    kept_by = q(
+        out, "SELECT DISTINCT superseded_by FROM meta_superseded_rows WHERE file_name = 'zz-copy-with-one-more-byte.json'"
+    )
+    assert kept_by == [(search.name,)]
 
 
 @pytest.mark.skipif(not SHARED_DATA.exists(), reason="real published files in ../shared/data are not present")
