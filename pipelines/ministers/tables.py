@@ -103,6 +103,12 @@ FACT = Table(
         Column("digital_rule", "VARCHAR", "Which rule decided is_digital", nullable=False, allowed=RULES),
         Column("digital_evidence", "VARCHAR", "The keyword, responsibilities sentence or user-file note that decided"),
         Column("source", "VARCHAR", "Publisher, file and line of the appointment row", nullable=False),
+        Column(
+            "source_warning",
+            "VARCHAR",
+            "A source error kept rather than dropped, e.g. an end date before the start as published "
+            "(then end_date is null: unknown); null when the row is as published",
+        ),
     ),
     extra_checks=(
         (

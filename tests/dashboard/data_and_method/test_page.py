@@ -261,3 +261,19 @@ def test_warning_panel_names_skipped_and_unreadable_files(skipped_warehouse: Pat
     got = read_csv_download(download(at, "data_files_csv"))
     unreadable = got.filter(pl.col("status") == "unreadable")
     assert unreadable["message"][0], "the download carries the reason"
+
+
+def test_rejects_section_lists_source_errors_kept_with_a_warning(wh: Path) -> None:
+    # Issue 10 s.4: an IfG appointment that ends before it starts is kept (end unknown) and listed here, not dropped.
+    at = run_page("data", section("Rejected rows"))
+    assert not at.exception
+    expected = independent(
+        wh,
+        "SELECT person_name, post_name, source_warning FROM fact_ministerial_appointment "
+        "WHERE source_warning IS NOT NULL ORDER BY source",
+    )
+    assert expected.height == 1, "the sample reproduces the real file's source error once"
+    got = read_csv_download(download(at, "data_source_warnings_csv"))
+    assert got.select(expected.columns).rows() == expected.rows()
+    assert got.columns[-4:] == PROVENANCE
+    assert "kept with a warning" in texts(at)

@@ -119,11 +119,20 @@ def test_bad_date_is_rejected_with_reason(tmp_path: Path) -> None:
     assert reject["reason"] == "not a date (expected YYYY-MM-DD)"
 
 
-def test_end_before_start_is_rejected(tmp_path: Path) -> None:
-    path = write(tmp_path, "a.csv", [APPOINTMENT_HEADER, "a1,p1,post1,2025-09-06,2025-05-14"])
+def test_end_before_start_is_kept_with_a_warning_and_an_unknown_end(tmp_path: Path) -> None:
+    # A source error (IfG has two current Treasury appointments like this): rejecting the row would remove a
+    # serving minister, so the row is kept, its end date treated as unknown, and the warning says what was written.
+    path = write(
+        tmp_path, "a.csv", [APPOINTMENT_HEADER, "a1,p1,post1,2025-09-06,2025-05-14", "a2,p2,post2,2020-01-01,2021-01-01"]
+    )
     result = load(path, tmp_path)
-    assert result.rows_loaded == 0
-    assert result.rejects["reason"].to_list() == ["end_date 2025-05-14 is before start_date 2025-09-06"]
+    frame = staged(result)
+    assert result.rows_loaded == 2 and result.rejects.is_empty()
+    assert frame["end_date"].to_list() == [None, dt.date(2021, 1, 1)]
+    assert frame["source_warning"].to_list() == [
+        "end_date 2025-05-14 is before start_date 2025-09-06 as published: kept, end date treated as unknown",
+        None,
+    ]
 
 
 def test_missing_required_value_is_rejected(tmp_path: Path) -> None:
@@ -293,6 +302,10 @@ def test_sample_fact_meets_its_schema(sample_dir: Path) -> None:
     assert dcms == ["DCMS", "DCMS_1997", "DDCMS"]
     assert fact.filter(pl.col("department_id") == "DSIT")["is_digital"].any()
     assert not fact.filter(pl.col("department_id") == "DWP")["is_digital"].any()
+    # The sample reproduces the real source error: kept, in post, with the warning.
+    warned = fact.filter(pl.col("source_warning").is_not_null())
+    assert warned["post_name"].to_list() == ["Chief Secretary to the Treasury"]
+    assert warned["end_date"].to_list() == [None]
 
 
 # --- building the fact from small staging frames ---------------------------------------------------
@@ -586,15 +599,17 @@ def test_real_row_counts_match_provenance(real_loads: dict[str, FileLoad]) -> No
     assert {name: load.rows_read for name, load in real_loads.items()} == PROVENANCE_ROWS
 
 
-def test_real_rejects_are_the_two_appointments_that_end_before_they_start(real_loads: dict[str, FileLoad]) -> None:
-    assert {name: load.rejects.height for name, load in real_loads.items() if load.rejects.height} == {
-        "appointment": 2,
-        "appointment_characteristics": 2,
-    }
-    assert set(real_loads["appointment"].rejects["reason"]) == {
-        "end_date 2025-05-14 is before start_date 2025-09-01",
-        "end_date 2025-05-14 is before start_date 2025-09-06",
-    }
+def test_real_appointments_that_end_before_they_start_are_kept_with_warnings(real_loads: dict[str, FileLoad]) -> None:
+    # Before: both rows (and their characteristics) were rejected, removing two serving Treasury ministers.
+    assert {name: load.rejects.height for name, load in real_loads.items() if load.rejects.height} == {}
+    warned = staged(real_loads["appointment"]).filter(pl.col("source_warning").is_not_null())
+    assert sorted(warned["source_warning"]) == [
+        "end_date 2025-05-14 is before start_date 2025-09-01 as published: kept, end date treated as unknown",
+        "end_date 2025-05-14 is before start_date 2025-09-06 as published: kept, end date treated as unknown",
+    ]
+    assert warned["end_date"].is_null().all()
+    chars = staged(real_loads["appointment_characteristics"])
+    assert chars.filter(pl.col("source_warning").is_not_null()).height == 2
 
 
 def test_real_examples_from_provenance(real_loads: dict[str, FileLoad]) -> None:
@@ -616,7 +631,10 @@ def test_real_fact_meets_its_schema(real_loads: dict[str, FileLoad]) -> None:
     tables = build_ministers(stg, overrides=NO_OVERRIDES)
     assert _schema_problems(tables) == []
     fact = tables[FACT.name]
-    assert fact.height == 3665
+    assert fact.height == 3667  # every appointment (3,665 before the two source errors were kept)
+    murray = fact.filter(pl.col("person_name").is_in(["James Murray", "Lucy Rigby"]) & pl.col("end_date").is_null())
+    assert set(murray["post_name"]) >= {"Chief Secretary to the Treasury", "Economic Secretary"}
+    assert murray.filter(pl.col("source_warning").is_not_null())["department_id"].to_list() == ["HMT", "HMT"]
     # one lineage per department id
     assert (
         fact.group_by("department_id").agg(pl.col("lineage_id").n_unique()).filter(pl.col("lineage_id") > 1).is_empty()
