@@ -57,8 +57,16 @@ Three kinds of evidence are tried in order; the first that applies wins:
    keyword that misfires.
 2. **Title keyword**: the post title contains one of these as a whole word: {", ".join(KEYWORD_LABELS)}.
    "Science" and "innovation" alone do not count, nor does "communications" alone.
+   "Technology" does not count when the title pairs it with a sector whose technology it means ("Defence
+   Equipment, Support and Technology", "Decarbonisation and Technology").
 3. **GOV.UK responsibilities**: the responsibilities published on the GOV.UK page of the matching ministerial
-   role mention one of the same keywords; the sentence that does is shown as evidence.
+   role mention one of the same keywords; the sentence that does is shown as evidence. That text describes the
+   role on the day the page was captured, so it counts only for an appointment in post within 90 days of that
+   day, never for holders years earlier.
+
+Every piece of evidence carries its date (the GOV.UK capture date, or the date of the source cited in the user
+file) and, where there is one, its address. A user-file row can be limited to the holders of a period
+(`applies_from`, `applies_to`): evidence about one holder is not applied to the next.
 
 A department counts as having a digital minister on a date when any minister in post that day (appointed on or
 before it and not yet left) holds a post classified digital. Departments are followed through renames (DCMS,
@@ -89,11 +97,13 @@ def rank_expr(column: str = "rank_equivalence") -> pl.Expr:
 
 
 def evidence_expr(rule: str = "digital_rule", evidence: str = "digital_evidence") -> pl.Expr:
-    """Evidence a reader can check: which rule decided and the words that decided it."""
+    """Evidence a reader can check: which rule decided and the words that decided it (GOV.UK text with its date)."""
     r, e = pl.col(rule), pl.col(evidence)
     return (
         pl.when(r == RULE_TITLE)
         .then(pl.format("The post title contains '{}'", e))
+        .when((r == RULE_GOVUK) & pl.col("digital_evidence_date").is_not_null())
+        .then(pl.format("GOV.UK responsibilities as captured on {}: '{}'", pl.col("digital_evidence_date"), e))
         .when(r == RULE_GOVUK)
         .then(pl.format("GOV.UK responsibilities: '{}'", e))
         .when(r == RULE_OVERRIDE)
@@ -116,6 +126,8 @@ def minister_table(rows: pl.DataFrame) -> pl.DataFrame:
         .replace_strict(RULE_WORDS, default=pl.col("digital_rule"), return_dtype=pl.String)
         .alias("Rule"),
         evidence_expr().alias("Evidence"),
+        pl.col("digital_evidence_date").alias("Evidence dated"),
+        pl.col("digital_evidence_url").alias("Evidence source"),
         pl.col("n_ministers").alias("Ministers in department"),
     )
 

@@ -16,7 +16,7 @@ departments AS (
 )
 SELECT d.lineage_id, d.department_id, d.department, d.n_ministers,
        a.person_name, a.post_name, a.rank_equivalence, a.rank_value, a.start_date, a.end_date,
-       a.digital_rule, a.digital_evidence
+       a.digital_rule, a.digital_evidence, a.digital_evidence_date, a.digital_evidence_url
 FROM departments d
 LEFT JOIN in_post a ON a.lineage_id = d.lineage_id AND a.is_digital
 ORDER BY a.person_name IS NOT NULL, d.department, a.rank_value, a.person_name, a.post_name

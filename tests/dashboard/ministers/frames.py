@@ -22,8 +22,10 @@ def rows_frame() -> pl.DataFrame:
             "end_date": [None] * 4,
             "digital_rule": ["title keyword", "title keyword", "user override", None],
             "digital_evidence": ["Digital", "Technology", "ran GDS", None],
+            "digital_evidence_date": [None, None, dt.date(2023, 5, 16), None],
+            "digital_evidence_url": [None, None, "https://www.gov.uk/government/ministers", None],
         },
-        schema_overrides={"end_date": pl.Date, "rank_value": pl.Int64},
+        schema_overrides={"end_date": pl.Date, "rank_value": pl.Int64, "digital_evidence_date": pl.Date},
     )
 
 

@@ -73,6 +73,16 @@ def test_timeline_titles_name_the_most_turnover() -> None:
     assert subtitle[0] == "Most turnover: DCMS, 3 people in 3 appointments"
 
 
+def test_minister_table_carries_the_date_and_source_of_each_piece_of_evidence() -> None:
+    table = logic.minister_table(rows_frame())
+    assert table["Evidence dated"].to_list() == [None, None, dt.date(2023, 5, 16), None]
+    assert table["Evidence source"][2] == "https://www.gov.uk/government/ministers"
+    govuk = rows_frame().with_columns(pl.lit("GOV.UK responsibilities").alias("digital_rule"))
+    assert logic.minister_table(govuk)["Evidence"][2] == (
+        "GOV.UK responsibilities as captured on 2023-05-16: 'ran GDS'"
+    )
+
+
 def test_departments_without_a_digital_minister_and_their_notice() -> None:
     summary = logic.department_summary(rows_frame())
     assert logic.departments_without(summary) == ["Education"]

@@ -123,7 +123,9 @@ def test_end_before_start_is_kept_with_a_warning_and_an_unknown_end(tmp_path: Pa
     # A source error (IfG has two current Treasury appointments like this): rejecting the row would remove a
     # serving minister, so the row is kept, its end date treated as unknown, and the warning says what was written.
     path = write(
-        tmp_path, "a.csv", [APPOINTMENT_HEADER, "a1,p1,post1,2025-09-06,2025-05-14", "a2,p2,post2,2020-01-01,2021-01-01"]
+        tmp_path,
+        "a.csv",
+        [APPOINTMENT_HEADER, "a1,p1,post1,2025-09-06,2025-05-14", "a2,p2,post2,2020-01-01,2021-01-01"],
     )
     result = load(path, tmp_path)
     frame = staged(result)
