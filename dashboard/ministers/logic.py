@@ -4,6 +4,7 @@ the timeline's lanes and period. Kept out of the page so they can be tested on s
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import polars as pl
 
@@ -21,8 +22,20 @@ EMPTY_MESSAGE = (
     "data/raw/govuk-ministers/) and rebuild the warehouse."
 )
 NOBODY_IN_PERIOD = "Nobody held a digital post in this period. Widen the financial years in the sidebar."
-TURNOVER_NOTE = "**Turnover by department** (average tenure is each appointment's full length; ongoing ones to today)"
+TURNOVER_NOTE = (
+    "**Turnover by department** (average tenure is each appointment's full length; ongoing ones to the last date "
+    "in the data)"
+)
 NONE_STATUS = "✗ None: no minister holds a digital post"
+#: Which list of departments is counted, said on the page next to the headline.
+DEPARTMENTS_USED = (
+    "Departments are the ministerial departments (GOV.UK's list, gov.uk/government/organisations) with a minister "
+    "in post on the date, followed through renames. The government whips' offices and the Prime Minister's Office "
+    "have ministers but are not departments: they are not counted, and are listed apart below the chart."
+)
+APART_NOTE = "**Organisations with ministers that are not counted as departments**"
+#: Markdown's special characters (and Streamlit's :directives: and $maths$), escaped in third-party names.
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:=&])")
 
 #: IfG rank codes in words (IfG's rank_equivalence).
 RANK_NAMES = {
@@ -74,21 +87,38 @@ DDCMS, DCMS again), so a rename is not counted as turnover.
 """
 
 
+def plain(text: str | None) -> str:
+    """Third-party text (an organisation's name) made safe to put into Markdown: shown as written, never markup."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text or "")
+
+
 def as_of_notice(values: list[str], earliest: dt.date, latest: dt.date) -> str | None:
-    """A notice when a link's `as_of` is not an ISO date within the data (Streamlit would drop it silently)."""
+    """A notice when a link's `as_of` is not an ISO date within the data (Streamlit would drop it silently).
+
+    `latest` is the last date the data covers, which the page shows instead: after it the data says nothing.
+    """
+    fallback = f"showing {long_date(latest)}, the last date in the data, instead"
     for value in values:
         try:
             day = dt.date.fromisoformat(value)
         except ValueError:
+            return f"The link asked for the date {echo(value)}, which is not a date (YYYY-MM-DD); {fallback}."
+        if day > latest:
             return (
-                f"The link asked for the date {echo(value)}, which is not a date (YYYY-MM-DD); showing today instead."
+                f"The link asked for {long_date(day)}, but the appointments data ends on {long_date(latest)}: it "
+                f"cannot say who was in post later; {fallback}."
             )
-        if not earliest <= day <= latest:
+        if day < earliest:
             return (
                 f"The link asked for {long_date(day)}, outside the appointments data ({long_date(earliest)} to "
-                f"{long_date(latest)}); showing today instead."
+                f"{long_date(latest)}); {fallback}."
             )
     return None
+
+
+def on_date(as_of: dt.date, data_end: dt.date | None) -> str:
+    """'12 June 2026, the last date in the data' when the date is the data's end, else '1 June 2020'."""
+    return f"{long_date(as_of)}, the last date in the data" if as_of == data_end else long_date(as_of)
 
 
 def rank_expr(column: str = "rank_equivalence") -> pl.Expr:
@@ -132,11 +162,32 @@ def minister_table(rows: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def departments_only(rows: pl.DataFrame) -> pl.DataFrame:
+    """The ministers_departments_as_of rows of ministerial departments (not whips' offices or the PM's Office)."""
+    return rows.filter(pl.col("is_department")) if "is_department" in rows.columns else rows
+
+
+def apart_table(rows: pl.DataFrame) -> pl.DataFrame:
+    """Organisations with ministers in post that are not departments: shown apart, never counted."""
+    apart = rows.filter(~pl.col("is_department")) if "is_department" in rows.columns else rows.clear()
+    return (
+        apart.group_by("lineage_id", maintain_order=True)
+        .agg(
+            pl.col("department").first().alias("Organisation"),
+            pl.col("n_ministers").first().alias("Ministers in post"),
+            pl.col("person_name").drop_nulls().n_unique().alias("Ministers in a digital post"),
+        )
+        .drop("lineage_id")
+        .sort("Organisation")
+    )
+
+
 def department_summary(rows: pl.DataFrame) -> pl.DataFrame:
-    """One row per department: how many of its ministers hold digital posts, and who (none first)."""
+    """One row per ministerial department: how many of its ministers hold digital posts, and who (none first)."""
     has = pl.col("person_name").is_not_null()
     summary = (
-        rows.group_by("lineage_id", maintain_order=True)
+        departments_only(rows)
+        .group_by("lineage_id", maintain_order=True)
         .agg(
             pl.col("department").first(),
             pl.col("n_ministers").first().alias("ministers"),
@@ -167,19 +218,24 @@ def departments_without(summary: pl.DataFrame) -> list[str]:
 
 
 def without_notice(summary: pl.DataFrame) -> str | None:
-    """The warning naming the departments with no minister holding digital responsibility (None when none)."""
+    """The warning naming the departments with no minister holding digital responsibility (None when none).
+
+    The names are IfG's (third-party text), so they are escaped for the Markdown the warning renders.
+    """
     without = departments_without(summary)
-    return "**✗ No minister holding digital responsibility:** " + "; ".join(without) if without else None
+    return "**✗ No minister holding digital responsibility:** " + "; ".join(map(plain, without)) if without else None
 
 
-def headline(summary: pl.DataFrame, as_of: dt.date) -> str:
-    """'14 of 21 departments have no minister holding digital responsibility on 25 November 2026'."""
+def headline(summary: pl.DataFrame, as_of: dt.date, data_end: dt.date | None = None) -> str:
+    """'22 of 23 ministerial departments have no minister holding digital responsibility on 12 June 2026, the
+    last date in the data' (the date named as the data's end when it is)."""
     without = summary.filter(pl.col("digital_ministers") == 0).height
     total = summary.height
     verb = "has" if without == 1 else "have"
+    day = on_date(as_of, data_end)
     if without == 0:
-        return f"All {total} departments have a minister holding digital responsibility on {long_date(as_of)}"
-    return f"{without} of {total} departments {verb} no minister holding digital responsibility on {long_date(as_of)}"
+        return f"All {total} ministerial departments have a minister holding digital responsibility on {day}"
+    return f"{without} of {total} ministerial departments {verb} no minister holding digital responsibility on {day}"
 
 
 def coverage_titles(summary: pl.DataFrame) -> tuple[str, str]:

@@ -62,6 +62,33 @@ NAME_CHANGE = "Name change"
 #: Reference rows that are buckets, not departments.
 NOT_DEPARTMENTS = ("OTHER",)
 
+#: The list the dashboard counts: GOV.UK's "Ministerial departments" (gov.uk/government/organisations), as
+#: our department ids. On the IfG data's last date these are exactly the departments counted, less UK Export
+#: Finance, which has no posts of its own in the IfG data (its ministers are DBT's).
+GOVUK_MINISTERIAL_DEPARTMENTS = (
+    "AGO", "CO", "DBT", "DCMS", "DFE", "DESNZ", "DEFRA", "DSIT", "DFT", "DWP", "DHSC", "FCDO", "HMT", "HO",
+    "MOD", "MHCLG", "MOJ", "NIO", "OAG", "LHC", "LHL", "SCO", "WAL", "UKEF",
+)  # fmt: skip
+
+#: Organisations with ministers that are not ministerial departments, and why. Their ministers are shown
+#: apart ("not counted as departments"), never as departments without a digital minister. Every other
+#: organisation with ministers in the IfG data (including departments since closed: DTI, DDCMS, BEIS, ...)
+#: counts as a department for the dates it existed.
+NOT_MINISTERIAL_DEPARTMENTS: dict[str, str] = {
+    "IFG:Whip Commons": "the government whips' office in the Commons, not a department",
+    "IFG:Whip Lords": "the government whips' office in the Lords, not a department",
+    "PMO": "the Prime Minister's Office, not one of GOV.UK's ministerial departments",
+    "IFG:GEO": "the Government Equalities Office, a unit whose ministers sat in other departments",
+    "IFG:DPM_2010": "the Deputy Prime Minister's office in the Cabinet Office (2010-15), not a department",
+    "HMRC": "a non-ministerial department",
+    "OTHER": "not a department",
+}
+
+
+def is_ministerial_department(department_id: pl.Expr) -> pl.Expr:
+    """True unless the id is one of NOT_MINISTERIAL_DEPARTMENTS."""
+    return ~department_id.is_in(list(NOT_MINISTERIAL_DEPARTMENTS))
+
 RANKS = ("PM", "DPM", "SoS", "MoS", "PUSS", "Parl. lead.", "Parl. lead", "Parl.")
 CABINET_STATUSES = (
     "Full cabinet",
@@ -95,6 +122,13 @@ FACT = Table(
         ),
         Column("lineage_id", "VARCHAR", "Department lineage surviving renames (DCMS, MHCLG, ...)", nullable=False),
         Column("lineage_name", "VARCHAR", "The lineage's current (or last) name"),
+        Column(
+            "is_ministerial_department",
+            "BOOLEAN",
+            "The organisation is a ministerial department; false for the whips' offices, the Prime Minister's "
+            "Office and the other organisations in pipelines/ministers/tables.py NOT_MINISTERIAL_DEPARTMENTS",
+            nullable=False,
+        ),
         Column("start_date", "DATE", "Appointment start", nullable=False),
         Column("end_date", "DATE", "Appointment end; null = ongoing at the IfG snapshot"),
         Column("is_acting", "BOOLEAN", "Acting at any time during the appointment (IfG appointment_characteristics)"),
@@ -170,6 +204,14 @@ DIM_DEPARTMENT = Table(
         Column("lineage_id", "VARCHAR", "Department lineage", nullable=False),
         Column("is_current", "BOOLEAN", "Exists today (reference or IfG organisation has no end date)", nullable=False),
         Column("has_ministers", "BOOLEAN", "Has at least one ongoing IfG appointment", nullable=False),
+        Column(
+            "is_ministerial_department",
+            "BOOLEAN",
+            "A ministerial department (GOV.UK's list); false for the whips' offices, the Prime Minister's Office, "
+            "HMRC and the others in NOT_MINISTERIAL_DEPARTMENTS",
+            nullable=False,
+        ),
+        Column("not_department_reason", "VARCHAR", "Why an organisation with ministers is not counted as a department"),
     ),
 )
 
@@ -566,6 +608,7 @@ def appointments_with_departments(stg: dict) -> pl.DataFrame:
         .with_columns(_resolution_date().alias("resolve_on"))
     )
     frame = resolve_departments(frame, fallback_ids(organisation)).join(lineages, on="organisation_id", how="left")
+    frame = frame.with_columns(is_ministerial_department(pl.col("department_id")).alias("is_ministerial_department"))
     # A department the reference knows keeps the reference lineage even if IfG links say otherwise.
     ref = departments()
     ref_lineages = dict(zip(ref["department_id"].to_list(), ref["lineage_id"].to_list(), strict=True))
@@ -629,6 +672,10 @@ def build_department_dimension(fact: pl.DataFrame, organisation: pl.DataFrame) -
         pl.coalesce("lineage_id", "org_lineage").alias("lineage_id"),
         pl.coalesce("is_current", "org_open").alias("is_current"),
         pl.col("has_ministers").fill_null(False),
+        is_ministerial_department(pl.col("department_id")).alias("is_ministerial_department"),
+        pl.col("department_id")
+        .replace_strict(NOT_MINISTERIAL_DEPARTMENTS, default=None, return_dtype=pl.String)
+        .alias("not_department_reason"),
     )
     return DIM_DEPARTMENT.conform(out.sort("department_id"))
 

@@ -17,6 +17,8 @@ from pipelines.ministers.sample import IFG_FOLDER, write_sample
 from pipelines.ministers.tables import (
     DIM_DEPARTMENT,
     FACT,
+    GOVUK_MINISTERIAL_DEPARTMENTS,
+    NOT_MINISTERIAL_DEPARTMENTS,
     TABLES,
     build_ministers,
     current_person_names,
@@ -558,6 +560,21 @@ def test_department_dimension_lists_todays_departments_and_flags_ministers() -> 
     assert "OTHER" not in rows and "DDCMS" not in rows and "IFG:DPM_2002" not in rows
 
 
+def test_whips_and_the_prime_ministers_office_are_not_ministerial_departments() -> None:
+    # Issue 10 s.4: they have ministers but are not departments, so they are flagged and shown apart.
+    tables = build_ministers(small_staging(), overrides=NO_OVERRIDES)
+    rows = {r["department_id"]: r for r in tables[DIM_DEPARTMENT.name].iter_rows(named=True)}
+    assert (
+        rows["PMO"]["is_ministerial_department"] is False and "Prime Minister" in rows["PMO"]["not_department_reason"]
+    )
+    assert rows["HMRC"]["is_ministerial_department"] is False
+    assert rows["IFG:DPM_2010"]["is_ministerial_department"] is False
+    assert rows["CO"]["is_ministerial_department"] is True and rows["CO"]["not_department_reason"] is None
+    fact = tables[FACT.name]
+    flags = dict(fact.select("department_id", "is_ministerial_department").unique().iter_rows())
+    assert flags["IFG:DPM_2010"] is False and flags["DCMS_1997"] is True  # a closed department still counts
+
+
 def test_missing_staging_gives_empty_typed_tables() -> None:
     tables = build_ministers({}, overrides=NO_OVERRIDES)
     assert tables[FACT.name].is_empty() and tables[FACT.name].schema == FACT.polars_schema
@@ -643,3 +660,18 @@ def test_real_fact_meets_its_schema(real_loads: dict[str, FileLoad]) -> None:
     )
     kendall = fact.filter(pl.col("appointment_id") == "d2d4c1ea-0216-441e-952a-713b42b5d0bb").row(0, named=True)
     assert (kendall["person_name"], kendall["department_id"], kendall["end_date"]) == ("Liz Kendall", "DSIT", None)
+
+
+def test_real_departments_counted_on_the_last_date_are_govuks_ministerial_departments(
+    real_loads: dict[str, FileLoad],
+) -> None:
+    stg = {f"stg_ifg_{name}": staged(load) for name, load in real_loads.items()}
+    fact = build_ministers(stg, overrides=NO_OVERRIDES)[FACT.name]
+    last = fact.select(pl.max_horizontal("start_date", pl.col("end_date").fill_null(pl.col("start_date"))).max()).item()
+    on_last = fact.filter((pl.col("start_date") <= last) & (pl.col("end_date").is_null() | (pl.col("end_date") > last)))
+    counted = set(on_last.filter(pl.col("is_ministerial_department"))["department_id"])
+    apart = set(on_last.filter(~pl.col("is_ministerial_department"))["department_id"])
+    assert last == dt.date(2026, 6, 12)
+    assert counted == set(GOVUK_MINISTERIAL_DEPARTMENTS) - {"UKEF"}  # UKEF has no posts of its own in IfG
+    assert apart == {"IFG:Whip Commons", "IFG:Whip Lords", "PMO"}
+    assert set(NOT_MINISTERIAL_DEPARTMENTS) - {"HMRC", "OTHER"} <= set(fact["department_id"])  # the ids exist
