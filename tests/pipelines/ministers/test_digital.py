@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 from pathlib import Path
 
 import polars as pl
@@ -638,3 +639,27 @@ def test_real_govuk_text_marks_only_holders_near_its_capture(real_tables: dict[s
     for row in govuk.iter_rows(named=True):
         day = row["digital_evidence_date"]
         assert row["start_date"] <= day + window and (row["end_date"] is None or row["end_date"] > day - window)
+
+
+def test_real_headline_agrees_with_the_independent_standard_library_check(
+    real_tables: dict[str, pl.DataFrame],
+) -> None:
+    # scripts/check_ministers.py restates the rules with csv/json/datetime only; both must give the same answer.
+    spec = importlib.util.spec_from_file_location("check_ministers", ROOT / "scripts" / "check_ministers.py")
+    assert spec and spec.loader
+    check = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(check)
+    last, departments, apart = check.compute(SHARED / "ifg-ministers-database")
+    fact = real_tables[FACT.name]
+    in_post = fact.filter((pl.col("start_date") <= last) & (pl.col("end_date").is_null() | (pl.col("end_date") > last)))
+    counted = in_post.filter(pl.col("is_ministerial_department"))
+    ours = {
+        name: sorted(f"{p} ({post})" for p, post, digital in zip(people, posts, flags, strict=True) if digital)
+        for name, people, posts, flags in counted.group_by("organisation_name")
+        .agg("person_name", "post_name", "is_digital")
+        .iter_rows()
+    }
+    assert ours == {name: sorted(who) for name, who in departments.items()}
+    not_counted = in_post.filter(~pl.col("is_ministerial_department")).group_by("organisation_name")
+    assert dict(not_counted.agg(pl.col("person_id").n_unique()).iter_rows()) == apart
+    assert last == dt.date(2026, 6, 12) and sum(1 for who in departments.values() if not who) == 22
