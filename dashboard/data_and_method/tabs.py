@@ -93,10 +93,26 @@ def _all_rejects_csv(meta: dict[str, str]) -> bytes:
     return export.csv_bytes(db.query("data_rejects_all"), meta)
 
 
+def kept_with_warnings(build: Build) -> None:
+    """Source errors kept rather than rejected (an IfG appointment ending before it starts), listed with the warning."""
+    kept = db.query("data_source_warnings")
+    if not kept.height:
+        return
+    noun = "row was" if kept.height == 1 else "rows were"
+    st.markdown(
+        f"**{kept.height:,} {noun} kept with a warning**: the publisher's dates are impossible (the appointment "
+        "ends before it starts), so the end date is treated as unknown and the minister counts as in post."
+    )
+    build.table(
+        kept, "data_source_warnings", "rows kept with a warning", "fact_ministerial_appointment, source_warning"
+    )
+
+
 def rejects(build: Build) -> None:
     summary = db.query("data_rejects_summary")
     if not summary.height:
         st.success("No rows were rejected in this build: every row read was loaded.")
+        kept_with_warnings(build)
         return
     total = logic.rejected_total(summary)
     st.markdown(f"**{total:,} rows were rejected**, by file and reason:")
@@ -112,6 +128,7 @@ def rejects(build: Build) -> None:
         partial(_all_rejects_csv, meta),
         "Every rejected row with its file, line, column, value and reason.",
     )
+    kept_with_warnings(build)
 
 
 def revisions(build: Build) -> None:

@@ -4,6 +4,7 @@ the timeline's lanes and period. Kept out of the page so they can be tested on s
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import polars as pl
 
@@ -21,8 +22,20 @@ EMPTY_MESSAGE = (
     "data/raw/govuk-ministers/) and rebuild the warehouse."
 )
 NOBODY_IN_PERIOD = "Nobody held a digital post in this period. Widen the financial years in the sidebar."
-TURNOVER_NOTE = "**Turnover by department** (average tenure is each appointment's full length; ongoing ones to today)"
+TURNOVER_NOTE = (
+    "**Turnover by department** (average tenure is each appointment's full length; ongoing ones to the last date "
+    "in the data)"
+)
 NONE_STATUS = "✗ None: no minister holds a digital post"
+#: Which list of departments is counted, said on the page next to the headline.
+DEPARTMENTS_USED = (
+    "Departments are the ministerial departments (GOV.UK's list, gov.uk/government/organisations) with a minister "
+    "in post on the date, followed through renames. The government whips' offices and the Prime Minister's Office "
+    "have ministers but are not departments: they are not counted, and are listed apart below the chart."
+)
+APART_NOTE = "**Organisations with ministers that are not counted as departments**"
+#: Markdown's special characters (and Streamlit's :directives: and $maths$), escaped in third-party names.
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:=&])")
 
 #: IfG rank codes in words (IfG's rank_equivalence).
 RANK_NAMES = {
@@ -57,8 +70,16 @@ Three kinds of evidence are tried in order; the first that applies wins:
    keyword that misfires.
 2. **Title keyword**: the post title contains one of these as a whole word: {", ".join(KEYWORD_LABELS)}.
    "Science" and "innovation" alone do not count, nor does "communications" alone.
+   "Technology" does not count when the title pairs it with a sector whose technology it means ("Defence
+   Equipment, Support and Technology", "Decarbonisation and Technology").
 3. **GOV.UK responsibilities**: the responsibilities published on the GOV.UK page of the matching ministerial
-   role mention one of the same keywords; the sentence that does is shown as evidence.
+   role mention one of the same keywords; the sentence that does is shown as evidence. That text describes the
+   role on the day the page was captured, so it counts only for an appointment in post within 90 days of that
+   day, never for holders years earlier.
+
+Every piece of evidence carries its date (the GOV.UK capture date, or the date of the source cited in the user
+file) and, where there is one, its address. A user-file row can be limited to the holders of a period
+(`applies_from`, `applies_to`): evidence about one holder is not applied to the next.
 
 A department counts as having a digital minister on a date when any minister in post that day (appointed on or
 before it and not yet left) holds a post classified digital. Departments are followed through renames (DCMS,
@@ -66,21 +87,38 @@ DDCMS, DCMS again), so a rename is not counted as turnover.
 """
 
 
+def plain(text: str | None) -> str:
+    """Third-party text (an organisation's name) made safe to put into Markdown: shown as written, never markup."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text or "")
+
+
 def as_of_notice(values: list[str], earliest: dt.date, latest: dt.date) -> str | None:
-    """A notice when a link's `as_of` is not an ISO date within the data (Streamlit would drop it silently)."""
+    """A notice when a link's `as_of` is not an ISO date within the data (Streamlit would drop it silently).
+
+    `latest` is the last date the data covers, which the page shows instead: after it the data says nothing.
+    """
+    fallback = f"showing {long_date(latest)}, the last date in the data, instead"
     for value in values:
         try:
             day = dt.date.fromisoformat(value)
         except ValueError:
+            return f"The link asked for the date {echo(value)}, which is not a date (YYYY-MM-DD); {fallback}."
+        if day > latest:
             return (
-                f"The link asked for the date {echo(value)}, which is not a date (YYYY-MM-DD); showing today instead."
+                f"The link asked for {long_date(day)}, but the appointments data ends on {long_date(latest)}: it "
+                f"cannot say who was in post later; {fallback}."
             )
-        if not earliest <= day <= latest:
+        if day < earliest:
             return (
                 f"The link asked for {long_date(day)}, outside the appointments data ({long_date(earliest)} to "
-                f"{long_date(latest)}); showing today instead."
+                f"{long_date(latest)}); {fallback}."
             )
     return None
+
+
+def on_date(as_of: dt.date, data_end: dt.date | None) -> str:
+    """'12 June 2026, the last date in the data' when the date is the data's end, else '1 June 2020'."""
+    return f"{long_date(as_of)}, the last date in the data" if as_of == data_end else long_date(as_of)
 
 
 def rank_expr(column: str = "rank_equivalence") -> pl.Expr:
@@ -89,11 +127,13 @@ def rank_expr(column: str = "rank_equivalence") -> pl.Expr:
 
 
 def evidence_expr(rule: str = "digital_rule", evidence: str = "digital_evidence") -> pl.Expr:
-    """Evidence a reader can check: which rule decided and the words that decided it."""
+    """Evidence a reader can check: which rule decided and the words that decided it (GOV.UK text with its date)."""
     r, e = pl.col(rule), pl.col(evidence)
     return (
         pl.when(r == RULE_TITLE)
         .then(pl.format("The post title contains '{}'", e))
+        .when((r == RULE_GOVUK) & pl.col("digital_evidence_date").is_not_null())
+        .then(pl.format("GOV.UK responsibilities as captured on {}: '{}'", pl.col("digital_evidence_date"), e))
         .when(r == RULE_GOVUK)
         .then(pl.format("GOV.UK responsibilities: '{}'", e))
         .when(r == RULE_OVERRIDE)
@@ -116,15 +156,38 @@ def minister_table(rows: pl.DataFrame) -> pl.DataFrame:
         .replace_strict(RULE_WORDS, default=pl.col("digital_rule"), return_dtype=pl.String)
         .alias("Rule"),
         evidence_expr().alias("Evidence"),
+        pl.col("digital_evidence_date").alias("Evidence dated"),
+        pl.col("digital_evidence_url").alias("Evidence source"),
         pl.col("n_ministers").alias("Ministers in department"),
     )
 
 
+def departments_only(rows: pl.DataFrame) -> pl.DataFrame:
+    """The ministers_departments_as_of rows of ministerial departments (not whips' offices or the PM's Office)."""
+    return rows.filter(pl.col("is_department")) if "is_department" in rows.columns else rows
+
+
+def apart_table(rows: pl.DataFrame) -> pl.DataFrame:
+    """Organisations with ministers in post that are not departments: shown apart, never counted."""
+    apart = rows.filter(~pl.col("is_department")) if "is_department" in rows.columns else rows.clear()
+    return (
+        apart.group_by("lineage_id", maintain_order=True)
+        .agg(
+            pl.col("department").first().alias("Organisation"),
+            pl.col("n_ministers").first().alias("Ministers in post"),
+            pl.col("person_name").drop_nulls().n_unique().alias("Ministers in a digital post"),
+        )
+        .drop("lineage_id")
+        .sort("Organisation")
+    )
+
+
 def department_summary(rows: pl.DataFrame) -> pl.DataFrame:
-    """One row per department: how many of its ministers hold digital posts, and who (none first)."""
+    """One row per ministerial department: how many of its ministers hold digital posts, and who (none first)."""
     has = pl.col("person_name").is_not_null()
     summary = (
-        rows.group_by("lineage_id", maintain_order=True)
+        departments_only(rows)
+        .group_by("lineage_id", maintain_order=True)
         .agg(
             pl.col("department").first(),
             pl.col("n_ministers").first().alias("ministers"),
@@ -155,19 +218,24 @@ def departments_without(summary: pl.DataFrame) -> list[str]:
 
 
 def without_notice(summary: pl.DataFrame) -> str | None:
-    """The warning naming the departments with no minister holding digital responsibility (None when none)."""
+    """The warning naming the departments with no minister holding digital responsibility (None when none).
+
+    The names are IfG's (third-party text), so they are escaped for the Markdown the warning renders.
+    """
     without = departments_without(summary)
-    return "**✗ No minister holding digital responsibility:** " + "; ".join(without) if without else None
+    return "**✗ No minister holding digital responsibility:** " + "; ".join(map(plain, without)) if without else None
 
 
-def headline(summary: pl.DataFrame, as_of: dt.date) -> str:
-    """'14 of 21 departments have no minister holding digital responsibility on 25 November 2026'."""
+def headline(summary: pl.DataFrame, as_of: dt.date, data_end: dt.date | None = None) -> str:
+    """'22 of 23 ministerial departments have no minister holding digital responsibility on 12 June 2026, the
+    last date in the data' (the date named as the data's end when it is)."""
     without = summary.filter(pl.col("digital_ministers") == 0).height
     total = summary.height
     verb = "has" if without == 1 else "have"
+    day = on_date(as_of, data_end)
     if without == 0:
-        return f"All {total} departments have a minister holding digital responsibility on {long_date(as_of)}"
-    return f"{without} of {total} departments {verb} no minister holding digital responsibility on {long_date(as_of)}"
+        return f"All {total} ministerial departments have a minister holding digital responsibility on {day}"
+    return f"{without} of {total} ministerial departments {verb} no minister holding digital responsibility on {day}"
 
 
 def coverage_titles(summary: pl.DataFrame) -> tuple[str, str]:

@@ -6,12 +6,14 @@ draws them in a fixed order, each linking to the page that explains it.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import polars as pl
 
 from dashboard.filters import NATIONAL_LABEL, Filters
-from dashboard.format import fixed, money, pct
+from dashboard.format import fixed, long_date, money, pct
+from dashboard.ministers.logic import plain
 
 SME_LABEL = "Total spend with SMEs"
 MARKET_LABEL = "Digital Marketplace spend"
@@ -94,17 +96,24 @@ def coverage_card(coverage: pl.DataFrame, filters: Filters) -> Card:
     )
 
 
-def ministers_card(departments: pl.DataFrame) -> Card:
-    """Departments with no minister in a digital post (departments_without_digital_minister, as of today)."""
+def ministers_card(departments: pl.DataFrame, as_of: dt.date | None) -> Card:
+    """Ministerial departments with no minister in a digital post (departments_without_digital_minister) on
+    `as_of`, the last date the appointments data covers (None: no appointments loaded): after it the data
+    cannot say who is in post."""
+    if as_of is None:
+        return Card(
+            "Departments without a digital minister", "No ministerial appointments are loaded", "n/a", None, None
+        )
     without = departments.filter(~pl.col("has_digital_minister"))
     count = without.height
-    noun = "department has" if count == 1 else "departments have"
-    note = "Without: " + ", ".join(without["name"].to_list()) if count else None
+    noun = "ministerial department has" if count == 1 else "ministerial departments have"
+    note = "Without: " + ", ".join(map(plain, without["name"].to_list())) if count else None  # shown as Markdown
     return Card(
         "Departments without a digital minister",
-        f"{count} {noun} no minister holding digital responsibility today",
+        f"{count} {noun} no minister holding digital responsibility on {long_date(as_of)}, the last date in the data",
         f"{count} of {departments.height}",
         None,
-        None,
+        "GOV.UK's ministerial departments with a minister in post; the whips' offices and the Prime Minister's "
+        "Office are not counted.",
         note,
     )

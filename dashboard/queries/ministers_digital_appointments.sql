@@ -1,5 +1,6 @@
 -- Appointments to digital posts in post at any time between $date_from and $date_to, one row each, with the
--- part inside the period (for the timeline) and the full tenure (ongoing appointments counted to $today).
+-- part inside the period (for the timeline) and the full tenure (ongoing appointments counted to $today, which the page sets
+-- to the last date in the data).
 SELECT appointment_id, person_id, lineage_id, lineage_name AS department, organisation_name, person_name, post_name,
        rank_equivalence, rank_value, start_date, end_date,
        greatest(start_date, $date_from) AS shown_from,

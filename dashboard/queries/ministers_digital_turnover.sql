@@ -1,6 +1,6 @@
 -- Turnover of digital posts per department lineage between $date_from and $date_to: how many people held one,
 -- in how many appointments, and how long an appointment lasted on average (full length, ongoing ones counted to
--- $today). Lineage, not department_id, so a department's rename is not counted as turnover.
+-- $today, which the page sets to the last date in the data). Lineage, not department_id, so a department's rename is not counted as turnover.
 SELECT lineage_id,
        arg_max(lineage_name, start_date) AS department,
        count(DISTINCT person_id) AS holders,

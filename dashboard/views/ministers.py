@@ -41,32 +41,29 @@ span = db.query("ministers_data_range").row(0, named=True)
 if not span["n_appointments"]:
     ui.empty_state(logic.EMPTY_MESSAGE)
 
-today = dt.date.today()
-earliest = min(span["first_start"], today)
-ui.link_warnings(logic.as_of_notice(st.query_params.get_all(logic.AS_OF_KEY), earliest, today))
+data_end: dt.date = span["last_change"]  # the default, not today: after it the data cannot say who was in post
+earliest = min(span["first_start"], data_end)
+ui.link_warnings(logic.as_of_notice(st.query_params.get_all(logic.AS_OF_KEY), earliest, data_end))
 as_of = st.date_input(
-    "As of",
-    value=today,
-    min_value=earliest,
-    max_value=today,
-    key=logic.AS_OF_KEY,
-    bind="query-params",
-    format="DD/MM/YYYY",
-    width=220,
-    help="Show who was in post on this date. The link to this page carries the date.",
-)
-st.caption(f"Appointments recorded up to {long_date(span['last_change'])}; later changes are not in the data.")
+    "As of", value=data_end, min_value=earliest, max_value=data_end, key=logic.AS_OF_KEY, bind="query-params",
+    format="DD/MM/YYYY", width=220, help="Show who was in post on this date. The link to this page carries the date.",
+)  # fmt: skip
+st.caption(f"Appointments recorded up to {long_date(data_end)}; later changes are not in the data.")
 
 rows = db.query("ministers_departments_as_of", as_of=as_of)
-if rows.is_empty():
-    ui.empty_state(logic.nobody_on(as_of))
 summary = logic.department_summary(rows)
-ui.headline(logic.headline(summary, as_of))
+if summary.is_empty():
+    ui.empty_state(logic.nobody_on(as_of))
+ui.headline(logic.headline(summary, as_of, data_end))
+st.caption(logic.DEPARTMENTS_USED)
 if notice := logic.without_notice(summary):
     st.warning(notice, icon=":material/person_off:")
 
 on_date = f"as of {as_of.isoformat()}"
 show(charts.coverage_figure(summary, as_of), "ministers_coverage", "digital ministers by department", on_date)
+if (apart := logic.apart_table(rows)).height:  # whips' offices, the PM's Office: never counted as departments
+    st.markdown(logic.APART_NOTE)
+    table(apart, "ministers_not_departments", "organisations not counted as departments", on_date)
 
 st.subheader("Who holds digital responsibility, and why we say so")
 in_post = {"In post since": st.column_config.DateColumn(format="D MMM YYYY")}
@@ -75,9 +72,9 @@ with st.expander("How a post is classified as carrying digital responsibility"):
     st.markdown(logic.RULES_EXPLAINED)
 
 st.subheader("Turnover in digital posts")
-date_from, date_to = logic.period_bounds(filters.fy_from, filters.fy_to, today)
+date_from, date_to = logic.period_bounds(filters.fy_from, filters.fy_to, data_end)
 st.caption(f"{long_date(date_from)} to {long_date(date_to)}: the financial years chosen in the sidebar.")
-period = {"date_from": date_from, "date_to": date_to, "today": today}
+period = {"date_from": date_from, "date_to": date_to, "today": data_end}
 appointments = db.query("ministers_digital_appointments", **period)
 if appointments.is_empty():
     ui.empty_state(logic.NOBODY_IN_PERIOD)

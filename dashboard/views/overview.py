@@ -22,6 +22,8 @@ in_area = {
     "fy_from": filters.fy_from,
     "fy_to": filters.fy_to,
 }
+# Ministers on the last date the appointments data covers (today would assert what the data cannot know).
+ministers_end = db.query("ministers_data_range")["last_change"][0]
 # (card, the page that explains it, the link's label), in reading order: two rows of two.
 cards = [
     (logic.sme_card(db.query("overview_sme_latest")), "views/sme_spend.py", "SME spend by department"),
@@ -38,7 +40,9 @@ cards = [
         "See the councils that never have",
     ),
     (
-        logic.ministers_card(db.query("departments_without_digital_minister", as_of=dt.date.today())),
+        logic.ministers_card(
+            db.query("departments_without_digital_minister", as_of=ministers_end or dt.date.today()), ministers_end
+        ),
         "views/ministers.py",
         "Ministers and digital responsibility",
     ),

@@ -10,8 +10,10 @@ representation_characteristics) are read, counted and staged as text, as publish
 
 Published quirks: CRLF line endings in most tables but LF in two; a person has one row
 per name they held (`end_date` empty on the current one), so `person.id` repeats; an
-organisation link with two successors repeats its `id`; two 2025 appointments end before
-they start (rejected with the reason, so the Data page shows them).
+organisation link with two successors repeats its `id`; two 2025 appointments (serving Treasury
+ministers) end before they start. Such source errors are kept, not dropped: the end date is treated
+as unknown (null) and `source_warning` says what was published, so the Data page lists them and the
+minister is still counted as in post.
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ SOURCE = "ifg_ministers"
 PUBLISHER = "Institute for Government (IfG Ministers Database)"
 LICENCE = "CC BY 4.0: attribute 'IfG Ministers Database, Institute for Government'"
 
+#: Staging column for a published value we kept but do not believe (e.g. an end before the start).
+WARNING = "source_warning"
+
 TRUE_WORDS = ("true", "1", "yes")
 FALSE_WORDS = ("false", "0", "no")
 
@@ -60,7 +65,8 @@ class IfgTable:
     #: still recognised, so the load can say exactly which column is missing.
     signature: frozenset[str]
     dates: tuple[str, ...] = ()
-    date_order: tuple[str, str] | None = None  # (start, end): end must not precede start
+    #: (start, end): an end before the start is a source error, kept with `source_warning` and the end unknown
+    date_order: tuple[str, str] | None = None
     required: tuple[str, ...] = ("id",)
     booleans: tuple[str, ...] = ()
     integers: tuple[str, ...] = ()  # whole numbers, published as '152' or '152.0'
@@ -187,6 +193,8 @@ def staging_schema(table: IfgTable) -> pl.Schema:
             schema[col] = pl.Int64()
         else:
             schema[col] = pl.String()
+    if table.typed and table.date_order:
+        schema[WARNING] = pl.String()
     schema[FILE] = pl.String()
     schema[LINE] = pl.Int64()
     return schema
@@ -264,18 +272,29 @@ def _checks(table: IfgTable, prepared_bad_lines: list, header: list[str]) -> lis
         checks += [_unparseable(c, "a date (expected YYYY-MM-DD)") for c in table.dates]
         checks += [_unparseable(c, "True or False") for c in table.booleans]
         checks += [_unparseable(c, "a whole number") for c in table.integers]
-        if table.date_order:
-            start, end = table.date_order
-            checks.append(
-                Check(
-                    end,
-                    pl.col(_typed(end)) < pl.col(_typed(start)),
-                    pl.format("{} {} is before {} {}", pl.lit(end), pl.col(end), pl.lit(start), pl.col(start)),
-                )
-            )
     if table.unique_id:
         checks.append(Check("id", ~pl.col("id").is_first_distinct(), "id repeats an earlier row"))
     return checks
+
+
+def _keep_reversed_dates(frame: pl.DataFrame, start: str, end: str) -> pl.DataFrame:
+    """An end before the start: keep the row, make the end unknown, and say what was published.
+
+    Rejecting such a row removes a minister who is still serving (IfG's two 2025 Treasury
+    appointments); an unknown end counts them as in post, which is what the rest of the row says.
+    """
+    reversed_ = pl.col(end) < pl.col(start)
+    warning = pl.format(
+        "{} {} is before {} {} as published: kept, end date treated as unknown",
+        pl.lit(end),
+        pl.col(end),
+        pl.lit(start),
+        pl.col(start),
+    )
+    return frame.with_columns(
+        pl.when(reversed_).then(warning).otherwise(pl.lit(None, dtype=pl.String)).alias(WARNING),
+        pl.when(reversed_).then(pl.lit(None, dtype=pl.Date)).otherwise(pl.col(end)).alias(end),
+    )
 
 
 # --- loading -----------------------------------------------------------------------------
@@ -313,12 +332,17 @@ def load_table(path: Path, head: Head, workdir: Path, table: IfgTable) -> FileLo
     if table.typed:
         typed_cols = [*table.dates, *table.booleans, *table.integers]
         good = good.with_columns([pl.col(_typed(c)).alias(c) for c in typed_cols])
+        if table.date_order:
+            good = _keep_reversed_dates(good, *table.date_order)
     good = good.with_columns(pl.lit(path.name).alias(FILE)).select(list(staging_schema(table)))
     good = good.cast(staging_schema(table))
     notes = [f"{prepared.encoding}, {prepared.line_endings} line endings"]
     ignored = [c for c in canonical if c not in table.columns]
     if ignored:
         notes.append(f"columns not in the published {table.name} table, ignored: {', '.join(ignored)}")
+    warned = good[WARNING].count() if WARNING in good.columns else 0
+    if warned:
+        notes.append(f"{warned} row(s) end before they start as published: kept with a warning, end date unknown")
     load = FileLoad(
         path=path,
         source=SOURCE,

@@ -10,7 +10,8 @@ Writes, deterministically from the seed:
   with reshuffles on real reshuffle dates, a change of government in July 2024, department
   renames carried through `organisation_link` (DCLG -> MHCLG -> DLUHC -> MHCLG, DCMS ->
   DDCMS -> DCMS, DH -> DHSC, BIS -> BEIS -> DBT/DESNZ/DSIT), peers who changed name on
-  elevation (two person rows), acting appointments and maternity leave. Digital posts sit in
+  elevation (two person rows), acting appointments and maternity leave, and the real file's source error
+  (the serving Chief Secretary's appointment ends before it starts). Digital posts sit in
   DCMS, DSIT and the Cabinet Office; DWP, DfE, MoJ, Defra, DfT and others have none.
 - `<out>/govuk-ministers/ministers_index.json`: `/api/content/government/ministers` in the real
   shape (two-space indent, ASCII escapes) for the sample's current government: every current
@@ -370,6 +371,17 @@ def _representation_rows(world: World, constituency_ids: list[str]) -> tuple[lis
     return reps, chars
 
 
+#: The real file's source error, reproduced: the serving holder of this post has an end date before the start.
+REVERSED_DATES_POST = "Chief Secretary to the Treasury"
+
+
+def _published_end(a: Appointment) -> str:
+    """The end date as the sample publishes it: IfG's error (an ongoing appointment ending before it starts) once."""
+    if a.end is None and POSTS[a.post_key].name == REVERSED_DATES_POST:
+        return _iso(a.start - dt.timedelta(days=110))
+    return _iso(a.end)
+
+
 def write_ifg(folder: Path, world: World) -> list[Path]:
     """Write the eleven IfG tables; returns their paths."""
     rng = world.rng
@@ -383,7 +395,10 @@ def write_ifg(folder: Path, world: World) -> list[Path]:
     tables: dict[str, tuple[str, list[list[object]], str]] = {
         "appointment": (
             "id,person_id,post_id,start_date,end_date",
-            [[a.id, a.person.id, world.post_ids[a.post_key], _iso(a.start), _iso(a.end)] for a in world.appointments],
+            [
+                [a.id, a.person.id, world.post_ids[a.post_key], _iso(a.start), _published_end(a)]
+                for a in world.appointments
+            ],
             "\r\n",
         ),
         "appointment_characteristics": (

@@ -18,7 +18,10 @@ offices) get `IFG:<short_name>`; their lineage follows IfG 'Name change' links f
 known department (Department of Social Security -> DWP), else stays their own.
 
 Digital: the user file wins, then a title keyword, then GOV.UK responsibilities linked by
-title and department (see `pipelines.ministers.digital`). A GOV.UK role whose title only names a
+title and department (see `pipelines.ministers.digital`). Evidence is dated: a user-file row with a
+window applies only to holders in post during it, and GOV.UK text (which describes the role on the day
+it was captured) only to appointments in post within GOVUK_EVIDENCE_WINDOW_DAYS of that day; the fact
+keeps the date and address of whatever decided (`digital_evidence_date`, `digital_evidence_url`). A GOV.UK role whose title only names a
 rank ('Minister of State') is linked only to the IfG appointment of the same holder
 (surname) at overlapping dates, so one Home Office Lords minister's remit does not mark
 every Home Office Minister of State since 1979 as digital.
@@ -27,6 +30,7 @@ every Home Office Minister of State since 1979 as digital.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -37,6 +41,7 @@ from pipelines.ministers.digital import (
     RULE_NONE,
     RULE_OVERRIDE,
     RULES,
+    OverrideEntry,
     OverrideIndex,
     classify_text,
     classify_title,
@@ -56,6 +61,33 @@ FALLBACK_PREFIX = "IFG:"
 NAME_CHANGE = "Name change"
 #: Reference rows that are buckets, not departments.
 NOT_DEPARTMENTS = ("OTHER",)
+
+#: The list the dashboard counts: GOV.UK's "Ministerial departments" (gov.uk/government/organisations), as
+#: our department ids. On the IfG data's last date these are exactly the departments counted, less UK Export
+#: Finance, which has no posts of its own in the IfG data (its ministers are DBT's).
+GOVUK_MINISTERIAL_DEPARTMENTS = (
+    "AGO", "CO", "DBT", "DCMS", "DFE", "DESNZ", "DEFRA", "DSIT", "DFT", "DWP", "DHSC", "FCDO", "HMT", "HO",
+    "MOD", "MHCLG", "MOJ", "NIO", "OAG", "LHC", "LHL", "SCO", "WAL", "UKEF",
+)  # fmt: skip
+
+#: Organisations with ministers that are not ministerial departments, and why. Their ministers are shown
+#: apart ("not counted as departments"), never as departments without a digital minister. Every other
+#: organisation with ministers in the IfG data (including departments since closed: DTI, DDCMS, BEIS, ...)
+#: counts as a department for the dates it existed.
+NOT_MINISTERIAL_DEPARTMENTS: dict[str, str] = {
+    "IFG:Whip Commons": "the government whips' office in the Commons, not a department",
+    "IFG:Whip Lords": "the government whips' office in the Lords, not a department",
+    "PMO": "the Prime Minister's Office, not one of GOV.UK's ministerial departments",
+    "IFG:GEO": "the Government Equalities Office, a unit whose ministers sat in other departments",
+    "IFG:DPM_2010": "the Deputy Prime Minister's office in the Cabinet Office (2010-15), not a department",
+    "HMRC": "a non-ministerial department",
+    "OTHER": "not a department",
+}
+
+
+def is_ministerial_department(department_id: pl.Expr) -> pl.Expr:
+    """True unless the id is one of NOT_MINISTERIAL_DEPARTMENTS."""
+    return ~department_id.is_in(list(NOT_MINISTERIAL_DEPARTMENTS))
 
 RANKS = ("PM", "DPM", "SoS", "MoS", "PUSS", "Parl. lead.", "Parl. lead", "Parl.")
 CABINET_STATUSES = (
@@ -90,6 +122,13 @@ FACT = Table(
         ),
         Column("lineage_id", "VARCHAR", "Department lineage surviving renames (DCMS, MHCLG, ...)", nullable=False),
         Column("lineage_name", "VARCHAR", "The lineage's current (or last) name"),
+        Column(
+            "is_ministerial_department",
+            "BOOLEAN",
+            "The organisation is a ministerial department; false for the whips' offices, the Prime Minister's "
+            "Office and the other organisations in pipelines/ministers/tables.py NOT_MINISTERIAL_DEPARTMENTS",
+            nullable=False,
+        ),
         Column("start_date", "DATE", "Appointment start", nullable=False),
         Column("end_date", "DATE", "Appointment end; null = ongoing at the IfG snapshot"),
         Column("is_acting", "BOOLEAN", "Acting at any time during the appointment (IfG appointment_characteristics)"),
@@ -102,7 +141,24 @@ FACT = Table(
         Column("is_digital", "BOOLEAN", "The post carries digital responsibility (see digital_rule)", nullable=False),
         Column("digital_rule", "VARCHAR", "Which rule decided is_digital", nullable=False, allowed=RULES),
         Column("digital_evidence", "VARCHAR", "The keyword, responsibilities sentence or user-file note that decided"),
+        Column(
+            "digital_evidence_date",
+            "DATE",
+            "The day the evidence describes: the GOV.UK page's capture date (public_updated_at) or the user file's "
+            "evidence_date; null for a title keyword (the IfG post title holds for the whole appointment)",
+        ),
+        Column(
+            "digital_evidence_url",
+            "VARCHAR",
+            "Where the evidence can be read: the GOV.UK role page or the user file's source_url (null for a title)",
+        ),
         Column("source", "VARCHAR", "Publisher, file and line of the appointment row", nullable=False),
+        Column(
+            "source_warning",
+            "VARCHAR",
+            "A source error kept rather than dropped, e.g. an end date before the start as published "
+            "(then end_date is null: unknown); null when the row is as published",
+        ),
     ),
     extra_checks=(
         (
@@ -148,6 +204,14 @@ DIM_DEPARTMENT = Table(
         Column("lineage_id", "VARCHAR", "Department lineage", nullable=False),
         Column("is_current", "BOOLEAN", "Exists today (reference or IfG organisation has no end date)", nullable=False),
         Column("has_ministers", "BOOLEAN", "Has at least one ongoing IfG appointment", nullable=False),
+        Column(
+            "is_ministerial_department",
+            "BOOLEAN",
+            "A ministerial department (GOV.UK's list); false for the whips' offices, the Prime Minister's Office, "
+            "HMRC and the others in NOT_MINISTERIAL_DEPARTMENTS",
+            nullable=False,
+        ),
+        Column("not_department_reason", "VARCHAR", "Why an organisation with ministers is not counted as a department"),
     ),
 )
 
@@ -333,9 +397,11 @@ def roles_from_staging(stg: pl.DataFrame) -> pl.DataFrame:
 
 
 def _classify_role(row: dict, overrides: OverrideIndex) -> tuple[bool, str, str | None]:
+    """The role as it stood on its capture day: a user-file entry with a window applies if that day is in it."""
     names = [row["department_name"], row["department_id"], row["department_slug"]]
     lineage = lineage_of(row["department_id"]) if row["department_id"] else None
-    entry = overrides.match(title_candidates(row["role_title"]), names, lineage) if overrides else None
+    day = row["captured_at"].date() if row["captured_at"] else None
+    entry = overrides.match(title_candidates(row["role_title"]), names, lineage, day, day) if overrides else None
     if entry is not None:
         return entry.is_digital, RULE_OVERRIDE, entry.evidence
     is_digital, rule, evidence = classify_title(row["role_title"])
@@ -368,8 +434,63 @@ def _overlaps(start: dt.date, end: dt.date | None, other_start: dt.date | None, 
     return start <= (other_end or far) and (other_start or dt.date.min) <= (end or far)
 
 
+#: GOV.UK responsibilities describe a role on the day the page was captured. They are evidence for an
+#: appointment in post at some time within this many days either side of that day, and for no other.
+GOVUK_EVIDENCE_WINDOW_DAYS = 90
+GOVUK_ROLE_URL = "https://www.gov.uk/government/ministers/{}"
+
+
+def _evidence_window(captured: dt.datetime | None) -> tuple[dt.date, dt.date] | None:
+    if captured is None:
+        return None
+    day = captured.date()
+    return day - dt.timedelta(days=GOVUK_EVIDENCE_WINDOW_DAYS), day + dt.timedelta(days=GOVUK_EVIDENCE_WINDOW_DAYS)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """is_digital with the rule, the evidence, the day the evidence describes and where to read it."""
+
+    is_digital: bool
+    rule: str
+    evidence: str | None = None
+    evidence_date: dt.date | None = None
+    evidence_url: str | None = None
+
+
+NO_KEYWORD = Decision(False, RULE_NONE)
+
+
+def _from_title(title: str | None) -> Decision:
+    is_digital, rule, evidence = classify_title(title)
+    return Decision(is_digital, rule, evidence)
+
+
+def _from_entry(entry: OverrideEntry) -> Decision:
+    return Decision(entry.is_digital, RULE_OVERRIDE, entry.evidence, entry.evidence_date, entry.source_url)
+
+
+def _with_decisions(frame: pl.DataFrame, decided: list[Decision]) -> pl.DataFrame:
+    return frame.with_columns(
+        pl.Series("is_digital", [d.is_digital for d in decided], dtype=pl.Boolean),
+        pl.Series("digital_rule", [d.rule for d in decided], dtype=pl.String),
+        pl.Series("digital_evidence", [d.evidence for d in decided], dtype=pl.String),
+        pl.Series("digital_evidence_date", [d.evidence_date for d in decided], dtype=pl.Date),
+        pl.Series("digital_evidence_url", [d.evidence_url for d in decided], dtype=pl.String),
+    )
+
+
+def _in_post_during(start: dt.date, end: dt.date | None, first: dt.date, last: dt.date) -> bool:
+    """An appointment (end = first day out, None = ongoing) was in post on some day from `first` to `last`."""
+    return start <= last and first < (end or dt.date.max)
+
+
 class GovukEvidence:
-    """GOV.UK roles whose responsibilities mention a digital keyword, indexed by normalised title."""
+    """GOV.UK roles whose responsibilities mention a digital keyword, indexed by normalised title.
+
+    Each entry keeps its capture date: it links only to IfG appointments in post within
+    GOVUK_EVIDENCE_WINDOW_DAYS of it (the 2023 text of a Home Office post says nothing about its 2016 holder).
+    """
 
     def __init__(self, roles: pl.DataFrame, stg_role: pl.DataFrame, unique_title_department: dict[str, str]) -> None:
         holders: dict[str, list[tuple[str | None, dt.date | None, dt.date | None]]] = {}
@@ -391,17 +512,23 @@ class GovukEvidence:
                         "generic": is_generic_title(title),
                         "sentence": sentence,
                         "holders": holders.get(role["role_content_id"], []),
+                        "window": _evidence_window(role["captured_at"]),
+                        "captured": role["captured_at"].date() if role["captured_at"] else None,
+                        "url": GOVUK_ROLE_URL.format(role["role_slug"]) if role["role_slug"] else None,
                     }
                 )
 
-    def find(self, row: dict) -> str | None:
-        """The responsibilities sentence for an IfG appointment row, if a GOV.UK role matches it."""
+    def find(self, row: dict) -> Decision | None:
+        """The GOV.UK evidence for an IfG appointment row, if a role captured while it was in post matches it."""
         for entry in self._by_title.get(normalise_title(row["post_name"]), []):
             if entry["department_id"] != row["department_id"]:
                 continue
+            window = entry["window"]
+            if window is None or not _in_post_during(row["start_date"], row["end_date"], *window):
+                continue  # undated text, or text describing another holder's time
             if entry["generic"] and not self._same_holder(entry["holders"], row):
                 continue
-            return entry["sentence"]
+            return Decision(True, RULE_GOVUK, entry["sentence"], entry["captured"], entry["url"])
         return None
 
     @staticmethod
@@ -424,28 +551,26 @@ def _unique_title_departments(fact: pl.DataFrame) -> dict[str, str]:
 
 
 def classify_appointments(frame: pl.DataFrame, overrides: OverrideIndex, evidence: GovukEvidence) -> pl.DataFrame:
-    """Add is_digital, digital_rule, digital_evidence: user file, then title, then GOV.UK."""
-    decided: list[tuple[bool, str, str | None]] = []
-    title_cache: dict[str | None, tuple[bool, str, str | None]] = {}
+    """Add is_digital, digital_rule, digital_evidence(_date, _url): user file, then title, then GOV.UK."""
+    decided: list[Decision] = []
+    title_cache: dict[str | None, Decision] = {}
     for row in frame.iter_rows(named=True):
         names = [row["department_id"], row["organisation_name"], row["short_name"]]
-        entry = overrides.match({normalise_title(row["post_name"])}, names, row["lineage_id"]) if overrides else None
+        title = {normalise_title(row["post_name"])}
+        entry = (
+            overrides.match(title, names, row["lineage_id"], row["start_date"], row["end_date"]) if overrides else None
+        )
         if entry is not None:
-            decided.append((entry.is_digital, RULE_OVERRIDE, entry.evidence))
+            decided.append(_from_entry(entry))
             continue
         if row["post_name"] not in title_cache:
-            title_cache[row["post_name"]] = classify_title(row["post_name"])
+            title_cache[row["post_name"]] = _from_title(row["post_name"])
         by_title = title_cache[row["post_name"]]
-        if by_title[0]:
+        if by_title.is_digital:
             decided.append(by_title)
             continue
-        sentence = evidence.find(row)
-        decided.append((True, RULE_GOVUK, sentence) if sentence else (False, RULE_NONE, None))
-    return frame.with_columns(
-        pl.Series("is_digital", [d[0] for d in decided], dtype=pl.Boolean),
-        pl.Series("digital_rule", [d[1] for d in decided], dtype=pl.String),
-        pl.Series("digital_evidence", [d[2] for d in decided], dtype=pl.String),
-    )
+        decided.append(evidence.find(row) or NO_KEYWORD)
+    return _with_decisions(frame, decided)
 
 
 # --- the fact ---------------------------------------------------------------------------------
@@ -483,6 +608,7 @@ def appointments_with_departments(stg: dict) -> pl.DataFrame:
         .with_columns(_resolution_date().alias("resolve_on"))
     )
     frame = resolve_departments(frame, fallback_ids(organisation)).join(lineages, on="organisation_id", how="left")
+    frame = frame.with_columns(is_ministerial_department(pl.col("department_id")).alias("is_ministerial_department"))
     # A department the reference knows keeps the reference lineage even if IfG links say otherwise.
     ref = departments()
     ref_lineages = dict(zip(ref["department_id"].to_list(), ref["lineage_id"].to_list(), strict=True))
@@ -546,6 +672,10 @@ def build_department_dimension(fact: pl.DataFrame, organisation: pl.DataFrame) -
         pl.coalesce("lineage_id", "org_lineage").alias("lineage_id"),
         pl.coalesce("is_current", "org_open").alias("is_current"),
         pl.col("has_ministers").fill_null(False),
+        is_ministerial_department(pl.col("department_id")).alias("is_ministerial_department"),
+        pl.col("department_id")
+        .replace_strict(NOT_MINISTERIAL_DEPARTMENTS, default=None, return_dtype=pl.String)
+        .alias("not_department_reason"),
     )
     return DIM_DEPARTMENT.conform(out.sort("department_id"))
 

@@ -310,3 +310,19 @@ def test_fuzzy_matches_are_listed_with_scores_beside_the_unresolved(wh: Path) ->
     assert_frame_equal(got.select(fuzzy.columns).sort("buyer_name"), fuzzy, check_dtypes=False)
     names = "buyer name was" if fuzzy.height == 1 else "buyer names were"
     assert f"{fuzzy.height:,} {names} matched by similarity" in texts(at)
+
+
+def test_rejects_section_lists_source_errors_kept_with_a_warning(wh: Path) -> None:
+    # Issue 10 s.4: an IfG appointment that ends before it starts is kept (end unknown) and listed here, not dropped.
+    at = run_page("data", section("Rejected rows"))
+    assert not at.exception
+    expected = independent(
+        wh,
+        "SELECT person_name, post_name, source_warning FROM fact_ministerial_appointment "
+        "WHERE source_warning IS NOT NULL ORDER BY source",
+    )
+    assert expected.height == 1, "the sample reproduces the real file's source error once"
+    got = read_csv_download(download(at, "data_source_warnings_csv"))
+    assert got.select(expected.columns).rows() == expected.rows()
+    assert got.columns[-4:] == PROVENANCE
+    assert "kept with a warning" in texts(at)

@@ -10,20 +10,23 @@ import polars as pl
 def rows_frame() -> pl.DataFrame:
     return pl.DataFrame(
         {
-            "lineage_id": ["DSIT", "DSIT", "CO", "DFE"],
-            "department_id": ["DSIT", "DSIT", "CO", "DFE"],
-            "department": ["Science", "Science", "Cabinet Office", "Education"],
-            "n_ministers": [4, 4, 5, 3],
-            "person_name": ["A Person", "B Person", "C Person", None],
-            "post_name": ["Minister for Digital", "Secretary of State", "Minister for Implementation", None],
-            "rank_equivalence": ["MoS", "SoS", "PUSS", None],
-            "rank_value": [4, 3, 5, None],
-            "start_date": [dt.date(2024, 7, 5)] * 3 + [None],
-            "end_date": [None] * 4,
-            "digital_rule": ["title keyword", "title keyword", "user override", None],
-            "digital_evidence": ["Digital", "Technology", "ran GDS", None],
+            "lineage_id": ["DSIT", "DSIT", "CO", "DFE", "IFG:Whip Commons"],
+            "department_id": ["DSIT", "DSIT", "CO", "DFE", "IFG:Whip Commons"],
+            "department": ["Science", "Science", "Cabinet Office", "Education", "Government Whips-House of Commons"],
+            "n_ministers": [4, 4, 5, 3, 16],
+            "is_department": [True, True, True, True, False],  # the whips' office is shown apart, not counted
+            "person_name": ["A Person", "B Person", "C Person", None, None],
+            "post_name": ["Minister for Digital", "Secretary of State", "Minister for Implementation", None, None],
+            "rank_equivalence": ["MoS", "SoS", "PUSS", None, None],
+            "rank_value": [4, 3, 5, None, None],
+            "start_date": [dt.date(2024, 7, 5)] * 3 + [None, None],
+            "end_date": [None] * 5,
+            "digital_rule": ["title keyword", "title keyword", "user override", None, None],
+            "digital_evidence": ["Digital", "Technology", "ran GDS", None, None],
+            "digital_evidence_date": [None, None, dt.date(2023, 5, 16), None, None],
+            "digital_evidence_url": [None, None, "https://www.gov.uk/government/ministers", None, None],
         },
-        schema_overrides={"end_date": pl.Date, "rank_value": pl.Int64},
+        schema_overrides={"end_date": pl.Date, "rank_value": pl.Int64, "digital_evidence_date": pl.Date},
     )
 
 

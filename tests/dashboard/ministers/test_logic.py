@@ -17,15 +17,19 @@ def test_summary_headline_and_table() -> None:
     assert summary["digital_ministers"].to_list() == [0, 1, 2]
     assert summary["status"][0].startswith("✗")
     day = dt.date(2026, 11, 25)
+    # The headline says which list it counts (issue 10 s.4): 'ministerial departments', not any organisation.
     assert logic.headline(summary, day) == (
-        "1 of 3 departments has no minister holding digital responsibility on 25 November 2026"
+        "1 of 3 ministerial departments has no minister holding digital responsibility on 25 November 2026"
     )
-    assert logic.headline(summary.filter(pl.col("digital_ministers") > 0), day).startswith("All 2 departments have")
+    assert logic.headline(summary.filter(pl.col("digital_ministers") > 0), day).startswith(
+        "All 2 ministerial departments have"
+    )
     table = logic.minister_table(rows_frame())
     assert table["Rank"].to_list()[:3] == ["Minister of State", "Secretary of State", "Parliamentary Under-Secretary"]
     assert table["Evidence"][0] == "The post title contains 'Digital'"
     assert "digital_responsibilities.csv" in table["Evidence"][2]
     assert table["Evidence"][3] is None
+    assert table.height == 5  # the table lists every row; only the summary and headline count departments
     title, subtitle = logic.coverage_titles(summary)
     assert title == "Science has the most ministers in digital posts (2)"
     assert subtitle.startswith("1 department has no minister")
@@ -38,6 +42,8 @@ def test_summary_headline_and_table() -> None:
         (["2020-06-01"], None),
         (["garbage"], "not a date"),
         (["1999-01-01"], "outside the appointments data"),
+        (["2026-11-26"], "the appointments data ends on 25 November 2026"),
+        (["garbage"], "showing 25 November 2026, the last date in the data, instead"),
         (["x" * 10_000], "..."),
     ],
 )
@@ -73,9 +79,47 @@ def test_timeline_titles_name_the_most_turnover() -> None:
     assert subtitle[0] == "Most turnover: DCMS, 3 people in 3 appointments"
 
 
+def test_minister_table_carries_the_date_and_source_of_each_piece_of_evidence() -> None:
+    table = logic.minister_table(rows_frame())
+    assert table["Evidence dated"].to_list() == [None, None, dt.date(2023, 5, 16), None, None]
+    assert table["Evidence source"][2] == "https://www.gov.uk/government/ministers"
+    govuk = rows_frame().with_columns(pl.lit("GOV.UK responsibilities").alias("digital_rule"))
+    assert logic.minister_table(govuk)["Evidence"][2] == (
+        "GOV.UK responsibilities as captured on 2023-05-16: 'ran GDS'"
+    )
+
+
 def test_departments_without_a_digital_minister_and_their_notice() -> None:
     summary = logic.department_summary(rows_frame())
     assert logic.departments_without(summary) == ["Education"]
     assert logic.without_notice(summary) == "**✗ No minister holding digital responsibility:** Education"
     assert logic.without_notice(summary.filter(pl.col("digital_ministers") > 0)) is None
     assert logic.nobody_on(dt.date(2010, 5, 1)).startswith("No minister was in post on 1 May 2010")
+
+
+def test_whips_offices_are_shown_apart_and_not_counted() -> None:
+    summary = logic.department_summary(rows_frame())
+    assert "Government Whips-House of Commons" not in summary["department"].to_list()
+    apart = logic.apart_table(rows_frame())
+    assert apart.rows() == [("Government Whips-House of Commons", 16, 0)]
+    assert "ministerial departments" in logic.DEPARTMENTS_USED and "whips" in logic.DEPARTMENTS_USED
+
+
+def test_headline_names_the_last_date_as_the_end_of_the_data() -> None:
+    summary = logic.department_summary(rows_frame())
+    end = dt.date(2026, 6, 12)
+    assert logic.headline(summary, end, end).endswith("on 12 June 2026, the last date in the data")
+    assert logic.headline(summary, dt.date(2020, 6, 1), end).endswith("on 1 June 2020")
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("Department for Culture, Media and Sport", "Department for Culture, Media and Sport"),
+        ("[click](https://evil.example)", "\\[click\\]\\(https\\://evil\\.example\\)"),
+        (":red[alarm] **bold** $x$", "\\:red\\[alarm\\] \\*\\*bold\\*\\* \\$x\\$"),
+    ],
+)
+def test_department_names_are_escaped_in_the_markdown_notice(name: str, shown: str) -> None:
+    summary = pl.DataFrame({"department": [name], "digital_ministers": [0]})
+    assert logic.without_notice(summary) == "**✗ No minister holding digital responsibility:** " + shown

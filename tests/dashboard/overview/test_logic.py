@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 
 from dashboard.filters import NATIONAL_LABEL, Area, Filters
@@ -52,8 +54,13 @@ def test_ministers_card_names_the_departments_without() -> None:
     departments = pl.DataFrame(
         {"name": ["Cabinet Office", "Home Office", "DSIT"], "has_digital_minister": [False, True, True]}
     )
-    card = ministers_card(departments)
-    assert card.title == "1 department has no minister holding digital responsibility today"
+    # Issue 10 s.4: on the data's last date (named), not 'today', and counting ministerial departments.
+    card = ministers_card(departments, dt.date(2026, 6, 12))
+    assert card.title == (
+        "1 ministerial department has no minister holding digital responsibility on 12 June 2026, "
+        "the last date in the data"
+    )
     assert card.value == "1 of 3" and card.note == "Without: Cabinet Office"
-    every = ministers_card(departments.with_columns(pl.lit(True).alias("has_digital_minister")))
-    assert every.title.startswith("0 departments have") and every.note is None
+    every = ministers_card(departments.with_columns(pl.lit(True).alias("has_digital_minister")), dt.date(2026, 6, 12))
+    assert every.title.startswith("0 ministerial departments have") and every.note is None
+    assert ministers_card(departments.clear(), None).title == "No ministerial appointments are loaded"

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
 
-from dashboard.format import money
+from dashboard.format import long_date, money
 from tests.dashboard.conftest import HOSTILE_VALUES, independent, run_page, texts
 
 
@@ -32,15 +31,19 @@ def test_cards_match_independent_queries(wh: Path) -> None:
         wh, "SELECT spend FROM mart_marketplace_yearly WHERE area_level='national' AND financial_year=$y", y=full
     ).item()
     assert f"spent {money(spend)} through the Digital Marketplace in {full}" in shown
-    today = dt.date.today()
+    # Issue 10 s.4: ministerial departments in post on the data's last date (was: today, whips' offices included).
+    end = independent(
+        wh, "SELECT max(greatest(start_date, coalesce(end_date, start_date))) FROM fact_ministerial_appointment"
+    ).item()
     without = independent(
         wh,
-        """SELECT count(*) FROM dim_minister_department d WHERE is_current AND has_ministers AND lineage_id NOT IN (
-             SELECT lineage_id FROM fact_ministerial_appointment
-             WHERE is_digital AND start_date <= $d AND (end_date IS NULL OR end_date > $d))""",
-        d=today,
+        """SELECT count(*) FROM (SELECT lineage_id FROM fact_ministerial_appointment
+             WHERE start_date <= $d AND (end_date IS NULL OR end_date > $d) AND is_ministerial_department
+             GROUP BY lineage_id HAVING NOT bool_or(is_digital))""",
+        d=end,
     ).item()
-    assert f"{without} department" in shown
+    assert f"{without} ministerial department" in shown
+    assert f"{long_date(end)}, the last date in the data" in shown
 
 
 def test_sample_banner_is_shown(wh: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 from pathlib import Path
 
 import polars as pl
@@ -11,6 +12,8 @@ import pytest
 from pipelines.config import DIGITAL_RESPONSIBILITIES_PATH, ROOT
 from pipelines.core.textio import UnreadableFileError, read_head
 from pipelines.ministers.digital import (
+    OVERRIDE_COLUMNS,
+    OVERRIDE_EVIDENCE_COLUMNS,
     RULE_GOVUK,
     RULE_NONE,
     RULE_OVERRIDE,
@@ -77,6 +80,38 @@ def test_titles_without_a_keyword_are_not_digital(title: str | None) -> None:
     assert classify_title(title) == (False, RULE_NONE, None)
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Minister for Defence Equipment, Support and Technology (including Defence Exports)",  # defence procurement
+        "Minister for Decarbonisation and Technology",  # transport decarbonisation
+        "Minister for Energy Technology",
+        "Minister for Agricultural Technology",
+    ],
+)
+def test_technology_naming_a_sector_is_not_digital(title: str) -> None:
+    # Issue 10 s.4 false positives: 'technology' qualifying a sector is that sector's technology, not digital.
+    assert classify_title(title)[0] is False
+
+
+@pytest.mark.parametrize(
+    ("title", "evidence"),
+    [
+        ("Minister for Technology, Innovation and Life Sciences", "Technology"),
+        ("Minister for Communications, Technology and Broadcasting", "Technology"),
+        ("Minister for Defence and Digital", "Digital"),  # a more specific keyword still counts
+        ("Minister for Energy and Data", "Data"),
+    ],
+)
+def test_technology_without_a_sector_still_counts(title: str, evidence: str) -> None:
+    assert classify_title(title) == (True, RULE_TITLE, evidence)
+
+
+def test_sector_technology_in_responsibilities_text_is_not_digital() -> None:
+    assert classify_text("<ul><li>defence technology and equipment</li><li>exports</li></ul>") == (False, None)
+    assert classify_text("energy technology\ndata and AI") == (True, "data and AI")
+
+
 def test_ai_in_lower_case_is_not_the_acronym() -> None:
     assert classify_title("Minister for ai policy")[0] is False
 
@@ -138,10 +173,12 @@ def test_user_file_is_read(tmp_path: Path) -> None:
         "Minister for Defence Procurement,,FALSE,\n",
     )
     frame = read_overrides(path)
-    assert frame.rows() == [
+    # The four required columns as before; the optional evidence columns are empty for a file without them.
+    assert frame.select(OVERRIDE_COLUMNS).rows() == [
         ("Minister for Science, Research and Innovation", "BEIS", True, "AI"),
         ("Minister for Defence Procurement", None, False, None),
     ]
+    assert frame.select(OVERRIDE_EVIDENCE_COLUMNS).null_count().row(0) == (2, 2, 2, 2)
 
 
 @pytest.mark.parametrize(
@@ -173,9 +210,72 @@ def test_override_matches_department_by_name_abbreviation_or_lineage() -> None:
 
 def test_committed_user_file_is_valid_and_lists_real_digital_roles() -> None:
     frame = read_overrides(DIGITAL_RESPONSIBILITIES_PATH)
-    assert frame.columns == ["post_name", "department", "is_digital", "evidence"]
+    # The required columns first, then the optional evidence columns (window, date, address) added for issue 10.
+    assert frame.columns == ["post_name", "department", "is_digital", "evidence", *OVERRIDE_EVIDENCE_COLUMNS]
     assert frame.height >= 1 and frame["is_digital"].all() and frame["evidence"].null_count() == 0
     assert "Minister for Implementation" in frame["post_name"].to_list()
+
+
+def test_user_file_evidence_columns_are_read_and_checked(tmp_path: Path) -> None:
+    path = write_overrides(
+        tmp_path,
+        "post_name,department,is_digital,evidence,applies_from,applies_to,evidence_date,source_url\n"
+        "Parliamentary Secretary,CO,true,ran GDS,2020-02-13,2021-09-16,2021-09-22,https://example.org/a\n",
+    )
+    row = read_overrides(path).row(0, named=True)
+    assert (row["applies_from"], row["applies_to"], row["evidence_date"], row["source_url"]) == (
+        D("2020-02-13"),
+        D("2021-09-16"),
+        D("2021-09-22"),
+        "https://example.org/a",
+    )
+    bad = write_overrides(tmp_path, "post_name,department,is_digital,evidence,applies_from\nA,CO,true,x,13/02/2020\n")
+    with pytest.raises(UnreadableFileError) as err:
+        read_overrides(bad)
+    assert (err.value.line, err.value.column) == (2, "applies_from")
+    backwards = write_overrides(
+        tmp_path,
+        "post_name,department,is_digital,evidence,applies_from,applies_to\nA,CO,true,x,2021-01-01,2020-01-01\n",
+    )
+    with pytest.raises(UnreadableFileError) as err:
+        read_overrides(backwards)
+    assert err.value.column == "applies_to"
+
+
+def test_user_file_entry_applies_only_to_holders_in_its_window() -> None:
+    # Issue 10 s.4: a May-2023 Cabinet Office entry must not mark the 2019 holder of the title.
+    overrides = pl.DataFrame(
+        {
+            "post_name": ["Minister for Implementation"],
+            "department": ["CO"],
+            "is_digital": [True],
+            "evidence": ["GOV.UK, May 2023: Government Digital Service"],
+            "applies_from": [D("2022-10-27")],
+            "applies_to": [D("2024-07-05")],
+            "evidence_date": [D("2023-05-16")],
+            "source_url": ["https://www.gov.uk/government/ministers/parliamentary-secretary--53"],
+        }
+    )
+    stg = linking_staging()
+    stg["stg_govuk_role"] = stg["stg_govuk_role"].filter(pl.col("role_content_id") != "r_impl")
+    fact = build_ministers(stg, overrides=overrides)[FACT.name]
+    assert decided(fact)["a_impl"] == (False, RULE_NONE, None)  # 2019 holder: outside the window
+    later = stg | {
+        "stg_ifg_appointment": pl.concat(
+            [
+                stg["stg_ifg_appointment"],
+                ifg("appointment", [{"id": "a_impl23", "person_id": "p2", "post_id": "s_impl", "start_date": D("2022-10-27")}]),
+            ]
+        )
+    }  # fmt: skip
+    row = build_ministers(later, overrides=overrides)[FACT.name].filter(pl.col("appointment_id") == "a_impl23")
+    got = row.select("is_digital", "digital_rule", "digital_evidence_date", "digital_evidence_url").row(0)
+    assert got == (
+        True,
+        RULE_OVERRIDE,
+        D("2023-05-16"),
+        "https://www.gov.uk/government/ministers/parliamentary-secretary--53",
+    )
 
 
 # --- linking into IfG appointments -------------------------------------------------------------------
@@ -198,6 +298,7 @@ def govuk(rows: list[dict]) -> pl.DataFrame:
 
 
 def linking_staging() -> dict[str, pl.DataFrame]:
+    """Posts, holders and GOV.UK roles; each role is captured while the holder it evidences was in post."""
     posts = [
         ("s_impl", "o_co", "Minister for Implementation", "PUSS"),
         ("s_mos", "o_ho", "Minister of State", "MoS"),
@@ -258,6 +359,7 @@ def linking_staging() -> dict[str, pl.DataFrame]:
                     "department_name": "Home Office",
                     "department_slug": "home-office",
                     "responsibilities_text": "data and identity\ndigital and technology",
+                    "captured_at": dt.datetime(2021, 3, 1),
                     "person_name": "The Rt Hon Baroness Williams of Trafford",
                     "started_on": D("2020-02-14"),
                     "ended_on": D("2022-09-06"),
@@ -269,11 +371,13 @@ def linking_staging() -> dict[str, pl.DataFrame]:
                     "department_name": "Cabinet Office",
                     "department_slug": "cabinet-office",
                     "responsibilities_text": "Controls (commercial, digital, property)\nGovernment Digital Service",
+                    "captured_at": dt.datetime(2019, 10, 1),
                 },
                 {
                     "role_content_id": "r_crime",
                     "role_title": "Minister of State (Minister for Crime)",
                     "responsibilities_text": "online fraud",
+                    "captured_at": dt.datetime(2020, 1, 6),
                 },
                 {
                     "role_content_id": "r_sec",
@@ -304,6 +408,52 @@ def test_a_rank_title_links_only_the_same_holder_at_overlapping_dates() -> None:
     rules = decided(build_ministers(linking_staging(), overrides=empty_overrides())[FACT.name])
     assert rules["a_mos_williams"] == (True, RULE_GOVUK, "digital and technology")
     assert rules["a_mos_other"] == (False, RULE_NONE, None)  # same post, another minister, other years
+
+
+def test_govuk_text_is_evidence_only_near_its_capture_date() -> None:
+    # Issue 10 s.4: the 2023 text of a Home Office post marked its 2015-20 holders digital.
+    stg = linking_staging()
+    stg["stg_govuk_role"] = stg["stg_govuk_role"].with_columns(
+        pl.when(pl.col("role_content_id") == "r_impl")
+        .then(pl.lit(dt.datetime(2023, 5, 16, 16, 32)))
+        .otherwise(pl.col("captured_at"))
+        .alias("captured_at"),
+        pl.when(pl.col("role_content_id") == "r_impl")
+        .then(pl.lit("parliamentary-secretary-minister-for-implementation"))
+        .otherwise(pl.col("role_slug"))
+        .alias("role_slug"),
+    )
+    rules = decided(build_ministers(stg, overrides=empty_overrides())[FACT.name])
+    assert rules["a_impl"] == (False, RULE_NONE, None)  # in post 2019: years before the capture
+    near = stg | {
+        "stg_ifg_appointment": pl.concat(
+            [
+                stg["stg_ifg_appointment"],
+                ifg("appointment", [{"id": "a_impl23", "person_id": "p2", "post_id": "s_impl", "start_date": D("2023-07-01"), "end_date": D("2023-11-13")}]),
+            ]
+        )
+    }  # fmt: skip
+    fact = build_ministers(near, overrides=empty_overrides())[FACT.name].filter(pl.col("appointment_id") == "a_impl23")
+    row = fact.row(0, named=True)
+    assert (row["is_digital"], row["digital_rule"], row["digital_evidence"]) == (
+        True,
+        RULE_GOVUK,
+        "Government Digital Service",
+    )
+    assert row["digital_evidence_date"] == D("2023-05-16")  # the capture date travels with the evidence
+    assert row["digital_evidence_url"] == (
+        "https://www.gov.uk/government/ministers/parliamentary-secretary-minister-for-implementation"
+    )
+
+
+def test_govuk_text_without_a_capture_date_is_not_evidence() -> None:
+    stg = linking_staging()
+    stg["stg_govuk_role"] = stg["stg_govuk_role"].with_columns(
+        pl.lit(None, dtype=pl.Datetime("us")).alias("captured_at")
+    )
+    rules = decided(build_ministers(stg, overrides=empty_overrides())[FACT.name])
+    assert rules["a_impl"] == (False, RULE_NONE, None)
+    assert rules["a_sos"] == (True, RULE_TITLE, "Technology")  # a title needs no date
 
 
 def test_a_role_without_department_links_when_its_title_is_unique_to_one() -> None:
@@ -431,9 +581,13 @@ def test_real_kendall_is_current_and_digital_by_title(real_tables: dict[str, pl.
 def test_real_classification_figures(real_tables: dict[str, pl.DataFrame]) -> None:
     fact = real_tables[FACT.name]
     counts = dict(fact.group_by("digital_rule").len().iter_rows())
-    assert counts == {RULE_TITLE: 46, RULE_OVERRIDE: 5, RULE_GOVUK: 8, RULE_NONE: 3606}
+    # 3,667 appointments: the two source errors (serving Treasury ministers) are kept, no longer rejected.
+    # Issue 10 s.4 changed the rest: 3 sector-technology titles and 7 GOV.UK links to holders years from the
+    # capture date are gone; the user file now covers 14 dated Cabinet Office and DCMS appointments (was 5).
+    assert counts == {RULE_TITLE: 43, RULE_OVERRIDE: 14, RULE_GOVUK: 1, RULE_NONE: 3609}
     implementation = fact.filter(pl.col("post_name") == "Minister for Implementation")
     assert implementation.height == 2 and implementation["digital_rule"].unique().to_list() == [RULE_OVERRIDE]
+    assert implementation["digital_evidence_date"].to_list() == [dt.date(2018, 1, 15)] * 2  # not the May 2023 text
     # a GOV.UK 'Minister of State' role with no department must not mark every Home Office Minister of State
     assert not fact.filter((pl.col("post_name") == "Minister of State") & (pl.col("department_id") == "HO"))[
         "is_digital"
@@ -441,3 +595,71 @@ def test_real_classification_figures(real_tables: dict[str, pl.DataFrame]) -> No
     on_date = digital_ministers_as_of(fact, dt.date(2026, 6, 19))
     assert on_date.row(0, named=True)["department_id"] == "DSIT"
     assert on_date.filter(pl.col("digital_ministers") > 0)["department_id"].to_list() == ["DSIT"]
+
+
+def _digital_people(fact: pl.DataFrame, post: str, department: str) -> dict[str, bool]:
+    rows = fact.filter((pl.col("post_name") == post) & (pl.col("lineage_id") == department))
+    return dict(rows.group_by("person_name").agg(pl.col("is_digital").any()).iter_rows())
+
+
+def test_real_known_misses_are_covered_with_dated_evidence(real_tables: dict[str, pl.DataFrame]) -> None:
+    fact = real_tables[FACT.name]
+    mco = _digital_people(fact, "Minister for the Cabinet Office", "CO")
+    assert mco["Lord Maude of Horsham"] and mco["Matt Hancock"] and mco["Ben Gummer"]
+    assert not mco["Damian Green"] and not mco["Michael Gove"]  # no evidence they held the GDS brief
+    secretaries = _digital_people(fact, "Parliamentary Secretary", "CO")
+    for person in ("Jeremy Quin", "Julia Lopez", "Heather Wheeler", "Alex Burghart"):
+        assert secretaries[person], person
+    for person in ("Brendan Clarke-Smith", "Georgia Gould", "Abena Oppong-Asare", "Lord Bridges of Headley"):
+        assert not secretaries[person], person
+    assert _digital_people(fact, "Minister for Culture, Communications and Creative Industries", "DCMS") == {
+        "Lord Vaizey of Didcot": True
+    }
+    dcms_mos = _digital_people(fact, "Minister of State", "DCMS")
+    assert dcms_mos.pop("Matt Hancock") and not any(dcms_mos.values())  # the window marks 2016-18 only
+    overridden = fact.filter(pl.col("digital_rule") == RULE_OVERRIDE)
+    dated = overridden.filter(pl.col("post_name") != "Minister for Science, Research and Innovation")
+    assert dated["digital_evidence_date"].null_count() == 0 and dated["digital_evidence_url"].null_count() == 0
+
+
+def test_real_false_positives_are_gone(real_tables: dict[str, pl.DataFrame]) -> None:
+    fact = real_tables[FACT.name]
+    for fragment in ("Defence Equipment, Support and Technology", "Decarbonisation and Technology"):
+        rows = fact.filter(pl.col("post_name").str.contains(fragment, literal=True))
+        assert rows.height > 0 and not rows["is_digital"].any(), fragment
+
+
+def test_real_govuk_text_marks_only_holders_near_its_capture(real_tables: dict[str, pl.DataFrame]) -> None:
+    fact = real_tables[FACT.name]
+    home = fact.filter((pl.col("lineage_id") == "HO") & (pl.col("digital_rule") == RULE_GOVUK))
+    # Before: the May 2023 text ('data strategy', 'online safety') marked eight Home Office holders from 2015 on.
+    assert home["person_name"].to_list() == ["Sarah Dines"]  # in post on 16 May 2023, the capture day
+    govuk = fact.filter(pl.col("digital_rule") == RULE_GOVUK)
+    window = dt.timedelta(days=90)
+    for row in govuk.iter_rows(named=True):
+        day = row["digital_evidence_date"]
+        assert row["start_date"] <= day + window and (row["end_date"] is None or row["end_date"] > day - window)
+
+
+def test_real_headline_agrees_with_the_independent_standard_library_check(
+    real_tables: dict[str, pl.DataFrame],
+) -> None:
+    # scripts/check_ministers.py restates the rules with csv/json/datetime only; both must give the same answer.
+    spec = importlib.util.spec_from_file_location("check_ministers", ROOT / "scripts" / "check_ministers.py")
+    assert spec and spec.loader
+    check = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(check)
+    last, departments, apart = check.compute(SHARED / "ifg-ministers-database")
+    fact = real_tables[FACT.name]
+    in_post = fact.filter((pl.col("start_date") <= last) & (pl.col("end_date").is_null() | (pl.col("end_date") > last)))
+    counted = in_post.filter(pl.col("is_ministerial_department"))
+    ours = {
+        name: sorted(f"{p} ({post})" for p, post, digital in zip(people, posts, flags, strict=True) if digital)
+        for name, people, posts, flags in counted.group_by("organisation_name")
+        .agg("person_name", "post_name", "is_digital")
+        .iter_rows()
+    }
+    assert ours == {name: sorted(who) for name, who in departments.items()}
+    not_counted = in_post.filter(~pl.col("is_ministerial_department")).group_by("organisation_name")
+    assert dict(not_counted.agg(pl.col("person_id").n_unique()).iter_rows()) == apart
+    assert last == dt.date(2026, 6, 12) and sum(1 for who in departments.values() if not who) == 22

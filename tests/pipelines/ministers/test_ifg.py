@@ -17,6 +17,8 @@ from pipelines.ministers.sample import IFG_FOLDER, write_sample
 from pipelines.ministers.tables import (
     DIM_DEPARTMENT,
     FACT,
+    GOVUK_MINISTERIAL_DEPARTMENTS,
+    NOT_MINISTERIAL_DEPARTMENTS,
     TABLES,
     build_ministers,
     current_person_names,
@@ -119,11 +121,22 @@ def test_bad_date_is_rejected_with_reason(tmp_path: Path) -> None:
     assert reject["reason"] == "not a date (expected YYYY-MM-DD)"
 
 
-def test_end_before_start_is_rejected(tmp_path: Path) -> None:
-    path = write(tmp_path, "a.csv", [APPOINTMENT_HEADER, "a1,p1,post1,2025-09-06,2025-05-14"])
+def test_end_before_start_is_kept_with_a_warning_and_an_unknown_end(tmp_path: Path) -> None:
+    # A source error (IfG has two current Treasury appointments like this): rejecting the row would remove a
+    # serving minister, so the row is kept, its end date treated as unknown, and the warning says what was written.
+    path = write(
+        tmp_path,
+        "a.csv",
+        [APPOINTMENT_HEADER, "a1,p1,post1,2025-09-06,2025-05-14", "a2,p2,post2,2020-01-01,2021-01-01"],
+    )
     result = load(path, tmp_path)
-    assert result.rows_loaded == 0
-    assert result.rejects["reason"].to_list() == ["end_date 2025-05-14 is before start_date 2025-09-06"]
+    frame = staged(result)
+    assert result.rows_loaded == 2 and result.rejects.is_empty()
+    assert frame["end_date"].to_list() == [None, dt.date(2021, 1, 1)]
+    assert frame["source_warning"].to_list() == [
+        "end_date 2025-05-14 is before start_date 2025-09-06 as published: kept, end date treated as unknown",
+        None,
+    ]
 
 
 def test_missing_required_value_is_rejected(tmp_path: Path) -> None:
@@ -293,6 +306,10 @@ def test_sample_fact_meets_its_schema(sample_dir: Path) -> None:
     assert dcms == ["DCMS", "DCMS_1997", "DDCMS"]
     assert fact.filter(pl.col("department_id") == "DSIT")["is_digital"].any()
     assert not fact.filter(pl.col("department_id") == "DWP")["is_digital"].any()
+    # The sample reproduces the real source error: kept, in post, with the warning.
+    warned = fact.filter(pl.col("source_warning").is_not_null())
+    assert warned["post_name"].to_list() == ["Chief Secretary to the Treasury"]
+    assert warned["end_date"].to_list() == [None]
 
 
 # --- building the fact from small staging frames ---------------------------------------------------
@@ -543,6 +560,21 @@ def test_department_dimension_lists_todays_departments_and_flags_ministers() -> 
     assert "OTHER" not in rows and "DDCMS" not in rows and "IFG:DPM_2002" not in rows
 
 
+def test_whips_and_the_prime_ministers_office_are_not_ministerial_departments() -> None:
+    # Issue 10 s.4: they have ministers but are not departments, so they are flagged and shown apart.
+    tables = build_ministers(small_staging(), overrides=NO_OVERRIDES)
+    rows = {r["department_id"]: r for r in tables[DIM_DEPARTMENT.name].iter_rows(named=True)}
+    assert (
+        rows["PMO"]["is_ministerial_department"] is False and "Prime Minister" in rows["PMO"]["not_department_reason"]
+    )
+    assert rows["HMRC"]["is_ministerial_department"] is False
+    assert rows["IFG:DPM_2010"]["is_ministerial_department"] is False
+    assert rows["CO"]["is_ministerial_department"] is True and rows["CO"]["not_department_reason"] is None
+    fact = tables[FACT.name]
+    flags = dict(fact.select("department_id", "is_ministerial_department").unique().iter_rows())
+    assert flags["IFG:DPM_2010"] is False and flags["DCMS_1997"] is True  # a closed department still counts
+
+
 def test_missing_staging_gives_empty_typed_tables() -> None:
     tables = build_ministers({}, overrides=NO_OVERRIDES)
     assert tables[FACT.name].is_empty() and tables[FACT.name].schema == FACT.polars_schema
@@ -586,15 +618,17 @@ def test_real_row_counts_match_provenance(real_loads: dict[str, FileLoad]) -> No
     assert {name: load.rows_read for name, load in real_loads.items()} == PROVENANCE_ROWS
 
 
-def test_real_rejects_are_the_two_appointments_that_end_before_they_start(real_loads: dict[str, FileLoad]) -> None:
-    assert {name: load.rejects.height for name, load in real_loads.items() if load.rejects.height} == {
-        "appointment": 2,
-        "appointment_characteristics": 2,
-    }
-    assert set(real_loads["appointment"].rejects["reason"]) == {
-        "end_date 2025-05-14 is before start_date 2025-09-01",
-        "end_date 2025-05-14 is before start_date 2025-09-06",
-    }
+def test_real_appointments_that_end_before_they_start_are_kept_with_warnings(real_loads: dict[str, FileLoad]) -> None:
+    # Before: both rows (and their characteristics) were rejected, removing two serving Treasury ministers.
+    assert {name: load.rejects.height for name, load in real_loads.items() if load.rejects.height} == {}
+    warned = staged(real_loads["appointment"]).filter(pl.col("source_warning").is_not_null())
+    assert sorted(warned["source_warning"]) == [
+        "end_date 2025-05-14 is before start_date 2025-09-01 as published: kept, end date treated as unknown",
+        "end_date 2025-05-14 is before start_date 2025-09-06 as published: kept, end date treated as unknown",
+    ]
+    assert warned["end_date"].is_null().all()
+    chars = staged(real_loads["appointment_characteristics"])
+    assert chars.filter(pl.col("source_warning").is_not_null()).height == 2
 
 
 def test_real_examples_from_provenance(real_loads: dict[str, FileLoad]) -> None:
@@ -616,10 +650,28 @@ def test_real_fact_meets_its_schema(real_loads: dict[str, FileLoad]) -> None:
     tables = build_ministers(stg, overrides=NO_OVERRIDES)
     assert _schema_problems(tables) == []
     fact = tables[FACT.name]
-    assert fact.height == 3665
+    assert fact.height == 3667  # every appointment (3,665 before the two source errors were kept)
+    murray = fact.filter(pl.col("person_name").is_in(["James Murray", "Lucy Rigby"]) & pl.col("end_date").is_null())
+    assert set(murray["post_name"]) >= {"Chief Secretary to the Treasury", "Economic Secretary"}
+    assert murray.filter(pl.col("source_warning").is_not_null())["department_id"].to_list() == ["HMT", "HMT"]
     # one lineage per department id
     assert (
         fact.group_by("department_id").agg(pl.col("lineage_id").n_unique()).filter(pl.col("lineage_id") > 1).is_empty()
     )
     kendall = fact.filter(pl.col("appointment_id") == "d2d4c1ea-0216-441e-952a-713b42b5d0bb").row(0, named=True)
     assert (kendall["person_name"], kendall["department_id"], kendall["end_date"]) == ("Liz Kendall", "DSIT", None)
+
+
+def test_real_departments_counted_on_the_last_date_are_govuks_ministerial_departments(
+    real_loads: dict[str, FileLoad],
+) -> None:
+    stg = {f"stg_ifg_{name}": staged(load) for name, load in real_loads.items()}
+    fact = build_ministers(stg, overrides=NO_OVERRIDES)[FACT.name]
+    last = fact.select(pl.max_horizontal("start_date", pl.col("end_date").fill_null(pl.col("start_date"))).max()).item()
+    on_last = fact.filter((pl.col("start_date") <= last) & (pl.col("end_date").is_null() | (pl.col("end_date") > last)))
+    counted = set(on_last.filter(pl.col("is_ministerial_department"))["department_id"])
+    apart = set(on_last.filter(~pl.col("is_ministerial_department"))["department_id"])
+    assert last == dt.date(2026, 6, 12)
+    assert counted == set(GOVUK_MINISTERIAL_DEPARTMENTS) - {"UKEF"}  # UKEF has no posts of its own in IfG
+    assert apart == {"IFG:Whip Commons", "IFG:Whip Lords", "PMO"}
+    assert set(NOT_MINISTERIAL_DEPARTMENTS) - {"HMRC", "OTHER"} <= set(fact["department_id"])  # the ids exist
