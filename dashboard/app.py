@@ -34,7 +34,8 @@ st.set_page_config(
 ensure_warehouse(db.warehouse_path())
 
 PAGES = [
-    st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
+    # The default page is served at "/"; its url_path only has to be unique. /overview is the alias below.
+    st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", url_path="home", default=True),
     st.Page("views/sme_spend.py", title="SME spend by department", icon=":material/bar_chart:", url_path="sme-spend"),
     st.Page("views/marketplace.py", title="Digital Marketplace uptake", icon=":material/map:", url_path="marketplace"),
     st.Page("views/ministers.py", title="Ministers and digital", icon=":material/groups:", url_path="ministers"),
@@ -42,7 +43,12 @@ PAGES = [
     st.Page("views/data.py", title="Data and method", icon=":material/info:", url_path="data"),
 ]
 
-navigation = st.navigation(PAGES)
+
+#: /overview (what a shared link or the page's own name suggests) shows the overview too, filters and all: the
+#: same script on a hidden page. (st.switch_page would clear the link's query parameters, which the filters bind.)
+OVERVIEW_ALIAS = st.Page("views/overview.py", title="Overview", url_path="overview", visibility="hidden")
+
+navigation = st.navigation([*PAGES, OVERVIEW_ALIAS])
 
 
 def _run_page(nav) -> None:

@@ -677,7 +677,7 @@ def per_head_chart(frame: pl.DataFrame, *, span: str) -> alt.TopLevelMixin:
     return titled(
         chart,
         per_head_title(frame, span),
-        "Today's population for every year. Dashed line: all combined authorities together.",
+        "One mid-year population estimate for every year. Dashed line: all combined authorities together.",
     )
 
 

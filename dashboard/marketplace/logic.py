@@ -20,6 +20,7 @@ import polars as pl
 
 from dashboard.filters import Area, Filters, link_notice
 from dashboard.format import money, pct, whole, year_span
+from dashboard.scalars import day
 
 MAP_LEVELS: dict[str, str] = {
     "Regions": "region",
@@ -80,7 +81,7 @@ MEASURES: dict[str, Measure] = {
             "Spend per 1,000 residents",
             "spend_per_1000",
             "money",
-            "Spend in the selected years per 1,000 residents (today's population), £.",
+            "Spend in the selected years per 1,000 residents (one mid-year population estimate for every year), £.",
         ),
         Measure(
             "Buying organisations",
@@ -114,8 +115,21 @@ class Basemap:
     style_url: str | None = None
 
 
-def span(filters: Filters) -> str:
-    return year_span(filters.fy_from, filters.fy_to)
+def span(filters: Filters, months: pl.DataFrame | None = None) -> str:
+    """The period figures on this page cover: the months the marketplace data has within the chosen years
+    ('April 2012 to June 2014'), not the years the picker allows (it spans every source's years).
+
+    `months` is the complete_months query (first_month, last_month per financial year); without it, or when
+    no month falls in the range, the chosen years.
+    """
+    chosen = year_span(filters.fy_from, filters.fy_to)
+    if months is None or not months.height:
+        return chosen
+    inside = months.filter(pl.col("financial_year").is_between(pl.lit(filters.fy_from), pl.lit(filters.fy_to)))
+    if not inside.height:
+        return chosen
+    first, last = day(inside["first_month"].min()), day(inside["last_month"].max())
+    return f"{first:%B %Y}" if first == last else f"{first:%B %Y} to {last:%B %Y}"
 
 
 def place(area: Area) -> str:
@@ -264,6 +278,25 @@ def headline(area: Area, years: pl.DataFrame, span_text: str) -> str:
     text = f"{subject} spent {money(total_spend(years))} through the Digital Marketplace in {span_text}"
     share = sme_share(years)
     return text if share is None else f"{text}, {pct(share, 0)} with SMEs"
+
+
+def map_coverage(areas: pl.DataFrame, years: pl.DataFrame, area: Area, span_text: str) -> str:
+    """What the map counts, against the area's whole spend: the map places only buyers resolved to somewhere in
+    the area (councils, combined authorities and bodies matched to a place); central government counts in
+    'All areas' only."""
+    mapped, total = float(areas["spend"].sum() or 0), total_spend(years)
+    whole_text = "all spend" if area.level == "national" else f"spend by {area.name} buyers"
+    return (
+        f"The map counts buyers placed in an area (councils, combined authorities and bodies matched to a place): "
+        f"{money(mapped)} of the {money(total)} of {whole_text} in {span_text}. The rest, most of it central "
+        "government, has no place on the map and counts in 'All areas'."
+    )
+
+
+def population_note(population_year: int | None) -> str:
+    if population_year is None:
+        return "No population estimate is loaded, so spend per head cannot be shown."
+    return f"Residents: the mid-{population_year} population estimate, used for every year shown."
 
 
 def partial_year_note(complete_months: pl.DataFrame, years_in_range: list[str]) -> str | None:

@@ -10,7 +10,7 @@ import datetime as dt
 import polars as pl
 
 from dashboard.filters import echo
-from dashboard.format import pct
+from dashboard.format import long_date, pct
 
 SOURCE = "Contracts Finder (Cabinet Office): OCDS releases and notice search"
 HORIZON_KEY = "horizon"
@@ -115,19 +115,35 @@ def totals(shares: pl.DataFrame) -> dict[str, float | int | None]:
     won = int(shares["awarded_to_sme"].sum()) if shares.height else 0
     return {
         "notices": notices,
+        "suitable": suitable,
         "suitable_pct": 100 * suitable / notices if notices else None,
         "awards_stated": stated,
+        "awarded_to_sme": won,
         "awarded_sme_pct": 100 * won / stated if stated else None,
     }
+
+
+#: Below this many, a share is written as a count ('1 of 3 notices'): '100% of 1 notices' claims too much.
+SHARE_MIN_BASE = 10
+
+
+def share_phrase(part: int, whole: int, percent: float | None, noun: str) -> str:
+    """'73% of notices' when the base is worth a share, else a count: '1 of 1 notices', '2 of 7 awards'."""
+    if whole < SHARE_MIN_BASE or percent is None:
+        return f"{part:,} of {whole:,} {noun}"
+    return f"{pct(percent, 0)} of {noun}"
 
 
 def shares_title(total: dict) -> str:
     """'73% of notices were marked suitable for SMEs; SMEs won 48% of awards where supplier size was stated'."""
     if total["suitable_pct"] is None:
         return "No notices in this selection"
-    title = f"{pct(total['suitable_pct'], 0)} of notices were marked suitable for SMEs"
+    notices, stated = int(total["notices"] or 0), int(total["awards_stated"] or 0)
+    suitable = share_phrase(int(total["suitable"] or 0), notices, total["suitable_pct"], "notices")
+    title = f"{suitable} were marked suitable for SMEs"
     if total["awarded_sme_pct"] is not None:
-        title += f"; SMEs won {pct(total['awarded_sme_pct'], 0)} of awards where supplier size was stated"
+        won = share_phrase(int(total["awarded_to_sme"] or 0), stated, total["awarded_sme_pct"], "awards")
+        title += f"; SMEs won {won} where supplier size was stated"
     return title
 
 
@@ -205,4 +221,26 @@ def headline(total: dict, n_expiring: int, horizon: int, span: str) -> str:
     ending = f"{n_expiring} {noun} in the next {horizon} months"
     if not total["notices"]:
         return f"No notices published {span}; {ending}"
-    return f"{pct(total['suitable_pct'], 0)} of {total['notices']:,} notices published {span} were marked suitable for SMEs; {ending}"
+    notices = int(total["notices"] or 0)
+    if notices < SHARE_MIN_BASE:
+        suitable = int(total["suitable"] or 0)
+        return f"{suitable} of {notices} notices published {span} were marked suitable for SMEs; {ending}"
+    return f"{pct(total['suitable_pct'], 0)} of {notices:,} notices published {span} were marked suitable for SMEs; {ending}"
+
+
+def coverage_note(coverage: dict) -> str | None:
+    """Which buyers the notices come from: the files loaded decide it, and they are not every public body."""
+    if not coverage.get("n_notices"):
+        return None
+    first, last = coverage["first_published"], coverage["last_published"]
+    text = (
+        f"These notices come from the {coverage['n_files']:,} Contracts Finder file(s) loaded: "
+        f"{coverage['n_notices']:,} notices by {coverage['n_buyers']:,} buyers, published {long_date(first)} to "
+        f"{long_date(last)}."
+    )
+    if coverage["n_from_search"]:
+        text += (
+            f" {coverage['n_from_search']:,} of them are from notice lists fetched for {coverage['n_search_buyers']:,}"
+            " named buyers only."
+        )
+    return text + " They cover the buyers and dates those files hold, not every public body in England."

@@ -17,7 +17,8 @@ from dashboard.marketplace import charts, logic, tabs
 from dashboard.marketplace.tabs import SOURCE
 
 filters = current()
-area, span = filters.area, logic.span(filters)
+months = db.query("complete_months")
+area, span = filters.area, logic.span(filters, months)
 window = {"fy_from": filters.fy_from, "fy_to": filters.fy_to}
 st.title("Digital Marketplace uptake")
 ui.sample_banner()
@@ -26,7 +27,7 @@ years = db.query("marketplace_area_years", area_level=area.level, area_code=area
 if not years.height:
     ui.empty_state(logic.empty_message(area, span))
 ui.headline(logic.headline(area, years, span))
-note = logic.partial_year_note(db.query("complete_months"), filters.years_in_range)
+note = logic.partial_year_note(months, filters.years_in_range)
 st.caption(f"Filters: {filters.describe()}." + (f" {note}" if note else ""))
 if provisional := logic.provisional_note(db.query("marketplace_provisional")):
     st.caption(provisional)
@@ -66,7 +67,9 @@ map_col.pydeck_chart(
     view.deck, on_select="rerun", selection_mode="single-object", key=map_key, height=520, alt=view.alt
 )
 key_col.vega_lite_chart(ui.spec(view.legend.build, *view.legend.args), alt=view.legend.alt)
-key_col.caption(view.caption)
+key_col.caption(f"{view.caption} {logic.map_coverage(areas, years, area, span)}")
+if measure.column == "spend_per_1000":
+    key_col.caption(logic.population_note(db.query("population_year")["population_year"][0]))
 ui.numbers_table(view.table, key="market_map", label="Show the map's numbers as a table")
 map_extra = f"{level_label}, {measure.label}"
 ui.download_buttons(

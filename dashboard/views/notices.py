@@ -37,6 +37,8 @@ expiring = db.query("notices_expiring", **area, today=today, horizon_end=until)
 if by_month.is_empty() and expiring.is_empty():
     ui.empty_state(logic.empty_message(place, span))
 total = logic.totals(shares)
+if coverage := logic.coverage_note(db.query("notices_coverage").row(0, named=True)):
+    st.caption(coverage)
 
 st.subheader("Notices published")
 if by_month.is_empty():

@@ -19,7 +19,7 @@ from dashboard.components import DOWNLOADS_KEY
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 #: page -> (its view, relative to app.py; its URL path, as app.py registers it with st.Page).
 PAGES = {
-    "overview": ("views/overview.py", "overview"),
+    "overview": ("views/overview.py", "home"),
     "sme_spend": ("views/sme_spend.py", "sme-spend"),
     "marketplace": ("views/marketplace.py", "marketplace"),
     "ministers": ("views/ministers.py", "ministers"),

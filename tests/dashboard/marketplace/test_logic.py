@@ -139,3 +139,31 @@ def test_provisional_note_names_each_familys_months() -> None:
     note = logic.provisional_note(months)
     assert note is not None and note.startswith("Provisional: G-Cloud May 2014 and Jun 2014; DOS Jun 2014.")
     assert logic.provisional_note(months.clear()) is None
+
+
+def test_span_is_the_months_the_data_covers_within_the_chosen_years() -> None:
+    """The picker spans every source's years; the marketplace's own months bound what its figures cover."""
+    months = pl.DataFrame(
+        {
+            "financial_year": ["2012/13", "2013/14", "2014/15"],
+            "first_month": [dt.date(2012, 4, 1), dt.date(2013, 4, 1), dt.date(2014, 4, 1)],
+            "last_month": [dt.date(2013, 3, 1), dt.date(2014, 3, 1), dt.date(2014, 6, 1)],
+        }
+    )
+    wide = Filters(AREA, "2012/13", "2025/26", ())
+    assert logic.span(wide, months) == "April 2012 to June 2014"
+    later = Filters(AREA, "2020/21", "2025/26", ())
+    assert logic.span(later, months) == "2020/21 to 2025/26", "no data in range: the chosen years"
+
+
+def test_map_coverage_says_what_the_map_counts_of_the_whole() -> None:
+    areas = pl.DataFrame({"spend": [8_000_000.0, 5_000_000.0]})
+    years = pl.DataFrame({"spend": [150_000_000.0, 67_500_000.0]})
+    note = logic.map_coverage(areas, years, AREA, "April 2012 to June 2014")
+    assert "£13.0m of the £217.5m of " in note and "in April 2012 to June 2014" in note
+    assert "central government" in note
+
+
+def test_population_note_names_the_estimate_year() -> None:
+    assert logic.population_note(2021) == "Residents: the mid-2021 population estimate, used for every year shown."
+    assert "cannot be shown" in logic.population_note(None)

@@ -43,10 +43,13 @@ def test_page_renders_headline_map_and_chart(wh: Path) -> None:
            FROM mart_marketplace_yearly WHERE area_level = 'national'""",
     ).row(0, named=True)
     share = 100 * total["sme"] / (total["sme"] + total["large"])
-    years = independent(wh, "SELECT min(financial_year), max(financial_year) FROM mart_marketplace_yearly").row(0)
+    # the period the data covers, from the fact itself: not the years the picker spans
+    first, last = independent(
+        wh, "SELECT min(month), max(month) FROM fact_marketplace_spend JOIN dim_spend_code USING (spend_code_id)"
+    ).row(0)
     assert (
         f"Public-sector buyers spent {money(total['spend'])} through the Digital Marketplace in "
-        f"{years[0]} to {years[1]}, {share:.0f}% with SMEs"
+        f"{first:%B %Y} to {last:%B %Y}, {share:.0f}% with SMEs"
     ) in texts(at)
     spec = deck_spec(at)
     assert [layer["id"] for layer in spec["layers"]] == ["market-areas", "market-points", "market-labels"]
@@ -123,7 +126,14 @@ def test_year_range_narrows_every_figure(wh: Path) -> None:
            AND financial_year BETWEEN '2019/20' AND '2021/22'""",
         c=ca_code(wh, GM),
     ).item()
-    assert f"spent {money(spend)} through the Digital Marketplace in 2019/20 to 2021/22" in texts(at)
+    # 2019/20 to 2021/22 is April 2019 to March 2022 wherever the data covers every month of it
+    first, last = independent(
+        wh,
+        """SELECT min(month), max(month) FROM dim_spend_code
+           WHERE financial_year BETWEEN '2019/20' AND '2021/22'
+             AND spend_code_id IN (SELECT spend_code_id FROM fact_marketplace_spend)""",
+    ).row(0)
+    assert f"spent {money(spend)} through the Digital Marketplace in {first:%B %Y} to {last:%B %Y}" in texts(at)
 
 
 @pytest.mark.parametrize("period", ["Yearly", "Monthly"])
@@ -323,7 +333,13 @@ def test_empty_state_for_an_area_and_year_with_no_spend(wh: Path) -> None:
     name, year = gap.row(0)
     at = run_page("marketplace", {"area": name, "years": [year, year]})
     assert not at.exception
-    assert f"No Digital Marketplace spend is recorded for buyers in {name} in {year}" in texts(at)
+    first, last = independent(
+        wh,
+        """SELECT min(month), max(month) FROM dim_spend_code WHERE financial_year = $y
+             AND spend_code_id IN (SELECT spend_code_id FROM fact_marketplace_spend)""",
+        y=year,
+    ).row(0)
+    assert f"No Digital Marketplace spend is recorded for buyers in {name} in {first:%B %Y} to {last:%B %Y}" in texts(at)
     assert not at.get("deck_gl_json_chart")
 
 

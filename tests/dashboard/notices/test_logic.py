@@ -39,9 +39,17 @@ def test_shares_totals_and_headline() -> None:
     rows = logic.shares_frame(shares_input())
     assert rows.filter(pl.col("measure") == logic.AWARDED)["financial_year"].to_list() == ["2025/26"]
     total = logic.totals(shares_input())
-    assert total == {"notices": 40, "suitable_pct": 70.0, "awards_stated": 8, "awarded_sme_pct": 25.0}
+    assert total == {
+        "notices": 40,
+        "suitable": 28,
+        "suitable_pct": 70.0,
+        "awards_stated": 8,
+        "awarded_to_sme": 2,
+        "awarded_sme_pct": 25.0,
+    }
+    # 8 awards are too few for a share: the count is said instead (issue 10.5)
     assert logic.shares_title(total) == (
-        "70% of notices were marked suitable for SMEs; SMEs won 25% of awards where supplier size was stated"
+        "70% of notices were marked suitable for SMEs; SMEs won 2 of 8 awards where supplier size was stated"
     )
     assert logic.headline(total, 134, 12, "from 2024/25 to 2025/26") == (
         "70% of 40 notices published from 2024/25 to 2025/26 were marked suitable for SMEs; "
@@ -52,6 +60,14 @@ def test_shares_totals_and_headline() -> None:
         logic.headline(empty, 1, 6, "in 2012/13")
         == "No notices published in 2012/13; 1 contract ends in the next 6 months"
     )
+
+
+def test_a_share_of_very_few_is_said_as_a_count() -> None:
+    one = {"notices": 1, "suitable": 1, "suitable_pct": 100.0, "awards_stated": 0, "awarded_to_sme": 0}
+    one["awarded_sme_pct"] = None
+    assert logic.shares_title(one) == "1 of 1 notices were marked suitable for SMEs"
+    assert logic.headline(one, 0, 12, "in 2025/26").startswith("1 of 1 notices published in 2025/26 were marked")
+    assert logic.share_phrase(9, 12, 75.0, "awards") == "75% of awards"
 
 
 def test_expiring_by_month_includes_empty_months() -> None:
@@ -103,3 +119,20 @@ def test_empty_message_and_pipeline_table_formats() -> None:
     assert message.startswith("No Contracts Finder notices were published by buyers in Greater Manchester in 2019/20")
     assert "data/raw/contracts-finder/" in message
     assert set(logic.expiring_column_config()) == {"Contract ends", "Contract starts", "Value (£)", "Notice link"}
+
+
+def test_coverage_note_says_which_buyers_the_notices_come_from() -> None:
+    coverage = {
+        "n_buyers": 15,
+        "n_files": 16,
+        "first_published": dt.date(2016, 4, 1),
+        "last_published": dt.date(2025, 11, 3),
+        "n_from_search": 1224,
+        "n_search_buyers": 15,
+        "n_notices": 1424,
+    }
+    note = logic.coverage_note(coverage)
+    assert note is not None
+    assert "1,424 notices by 15 buyers, published 1 April 2016 to 3 November 2025" in note
+    assert "notice lists fetched for 15 named buyers only" in note and "not every public body" in note
+    assert logic.coverage_note({**coverage, "n_notices": 0}) is None

@@ -158,3 +158,12 @@ def test_empty_state_without_notices(sparse_warehouse: Path, use_warehouse) -> N
     assert not at.exception
     assert any("No Contracts Finder notices" in i.value for i in at.info)
     assert not at.get("vega_lite_chart")
+
+
+def test_the_page_says_which_buyers_its_notices_come_from(wh: Path) -> None:
+    at = run_page("notices")
+    assert not at.exception
+    n_notices, n_buyers = independent(wh, "SELECT count(*), count(DISTINCT buyer_name) FROM fact_contract_notice").row(0)
+    caption = next(c.value for c in at.caption if c.value.startswith("These notices come from"))
+    assert f"{n_notices:,} notices by {n_buyers:,} buyers" in caption
+    assert "not every public body" in caption

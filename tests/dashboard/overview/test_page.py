@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
 
 from dashboard.format import long_date, money
-from tests.dashboard.conftest import HOSTILE_VALUES, independent, run_page, texts
+from tests.dashboard.conftest import APP, HOSTILE_VALUES, independent, run_page, texts
 
 
 def test_cards_match_independent_queries(wh: Path) -> None:
@@ -78,3 +80,14 @@ def test_hostile_years_fall_back_with_a_notice(wh: Path, value: str) -> None:
     at = run_page("overview", {"years": [value, value]})
     assert not at.exception
     assert any("financial year" in w.value for w in at.warning)
+
+
+def test_the_overview_path_opens_the_overview_not_page_not_found(wh: Path) -> None:
+    """/overview is not where Streamlit serves the default page ("/"), so an alias page sends it there."""
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["area"] = "Greater Manchester"
+    at._page_hash = calc_hash("overview")  # what a browser opening /overview asks for
+    at.run()
+    assert not at.exception
+    assert at.title and at.title[0].value == "Technology procurement reform"
+    assert "Greater Manchester" in texts(at), "the link's filters survive the redirect"
