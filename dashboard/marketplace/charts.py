@@ -422,17 +422,23 @@ def family_table(frame: pl.DataFrame) -> pl.DataFrame:
 # --------------------------------------------------------------------------------------------
 
 
+def _year_words(row: dict) -> str:
+    """'2014/15' or, for a year the data does not cover in full, '2014/15 (3 months)'."""
+    n = row.get("n_months")
+    return row["financial_year"] if n is None or n >= 12 else f"{row['financial_year']} ({n} months)"
+
+
 def sme_title(frame: pl.DataFrame, place: str) -> str:
     known = frame.drop_nulls("sme_share_pct")
     if not known.height:
         return f"No SME share can be worked out for {place}"
     last = known.row(-1, named=True)
-    text = f"SMEs won {pct(last['sme_share_pct'], 0)} of marketplace spend in {place} in {last['financial_year']}"
+    text = f"SMEs won {pct(last['sme_share_pct'], 0)} of marketplace spend in {place} in {_year_words(last)}"
     if known.height > 1:
         first = known.row(0, named=True)
         change = last["sme_share_pct"] - first["sme_share_pct"]
         direction = "up" if change >= 0 else "down"
-        text += f", {direction} from {pct(first['sme_share_pct'], 0)} in {first['financial_year']}"
+        text += f", {direction} from {pct(first['sme_share_pct'], 0)} in {_year_words(first)}"
     return text
 
 

@@ -236,3 +236,18 @@ def test_map_view_carries_the_map_its_key_and_its_numbers() -> None:
     assert view.caption == measure.help + " Bands are fifths of the areas with a figure."
     outlined = [f for f in json.loads(view.deck.to_json())["layers"][0]["data"]["features"]]
     assert outlined[0]["properties"]["line_width"] == 4, "the highlighted area is outlined"
+
+
+def test_sme_title_says_when_a_year_is_a_part_year() -> None:
+    """A part year is never set against a full one without saying so (issue 10.5)."""
+    years = pl.DataFrame(
+        {
+            "financial_year": ["2012/13", "2014/15"],
+            "sme_share_pct": [57.0, 53.0],
+            "n_months": [12, 3],
+        }
+    )
+    assert charts.sme_title(years, GM) == (
+        f"SMEs won 53% of marketplace spend in {GM} in 2014/15 (3 months), down from 57% in 2012/13"
+    )
+    assert "(" not in charts.sme_title(years.with_columns(n_months=pl.lit(12)), GM)
