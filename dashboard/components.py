@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import altair as alt
 import polars as pl
+import polars.selectors as cs
 import streamlit as st
 
 from dashboard import db, export
@@ -13,6 +14,9 @@ from dashboard.figure import Figure
 from dashboard.filters import Filters
 
 DOWNLOADS_KEY = "_downloads"  # registry of download builders, so tests can fetch the exact bytes
+
+#: What an empty text cell reads on screen.
+EMPTY_CELL = "-"
 
 
 def build_info() -> dict:
@@ -131,7 +135,7 @@ def table_block(
     column_config: dict | None = None,
 ) -> None:
     """A table with no chart to go with it, and its CSV and Excel downloads."""
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config)
+    st.dataframe(for_screen(frame), hide_index=True, width="stretch", column_config=column_config)
     download_buttons(frame, key=key, name=name, source=source, filters=filters, extra=extra)
 
 
@@ -146,7 +150,12 @@ def numbers_table(
     box = st.expander(label, key=f"{key}_table", on_change="rerun")
     if box.open:
         with box:
-            st.dataframe(table, hide_index=True, width="stretch", column_config=column_config)
+            st.dataframe(for_screen(table), hide_index=True, width="stretch", column_config=column_config)
+
+
+def for_screen(frame: pl.DataFrame) -> pl.DataFrame:
+    """The table as drawn: an empty text cell reads '-', not the grid's 'None' (downloads keep it empty)."""
+    return frame.with_columns(cs.string().fill_null(EMPTY_CELL))
 
 
 def spec(builder: Callable[..., alt.TopLevelMixin], *args: object, **kwargs: object) -> dict:

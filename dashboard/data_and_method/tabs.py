@@ -74,7 +74,9 @@ def sources(build: Build) -> None:
         logic.source_summary(build.files), "data_sources", "data sources", "Warehouse build record (build_files)"
     )
     st.markdown("**Every file found under the raw folder**")
-    st.dataframe(logic.files_for_screen(build.files), hide_index=True, width="stretch", column_config=build.config)
+    st.dataframe(
+        ui.for_screen(logic.files_for_screen(build.files)), hide_index=True, width="stretch", column_config=build.config
+    )
     ui.download_buttons(
         logic.files_for_download(build.files),
         key="data_files",
@@ -119,7 +121,7 @@ def rejects(build: Build) -> None:
     build.table(summary, "data_rejects_summary", "rejected rows by reason", "Warehouse rejects table")
     shown = db.query("data_rejects_rows", limit=logic.SHOWN_REJECTS)
     st.markdown(f"**The rejected rows** (the first {shown.height:,} of {total:,}, in file and line order)")
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=build.config)
+    st.dataframe(ui.for_screen(shown), hide_index=True, width="stretch", column_config=build.config)
     meta = ui.provenance("Warehouse rejects table (every row)", None, build.stamp)
     build.csv_button(
         f"Download all {total:,} rejected rows (CSV)",

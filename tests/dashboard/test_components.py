@@ -38,3 +38,13 @@ def test_spec_changes_with_any_argument_or_value() -> None:
     assert changed_value["datasets"] != base["datasets"]
     assert changed_title["title"] == "Other title"
     assert changed_kwarg["mark"]["color"] == "#F46A25"
+
+
+def test_an_empty_text_cell_reads_a_dash_on_screen_only() -> None:
+    from dashboard.components import EMPTY_CELL, for_screen
+
+    frame = pl.DataFrame({"name": ["a", None], "spend": [1.0, None]})
+    shown = for_screen(frame)
+    assert shown["name"].to_list() == ["a", EMPTY_CELL] == ["a", "-"]
+    assert shown["spend"].to_list() == [1.0, None], "numbers stay numbers (sortable, formatted by the grid)"
+    assert frame["name"].to_list() == ["a", None], "the frame the downloads use is not changed"
