@@ -147,6 +147,31 @@ def distinct_buyer_names(
     ).sort("buyer_name")
 
 
+_NONE = pl.lit(None, dtype=pl.String)
+
+
+def _place(
+    org_code: pl.Expr,
+    org_kind: pl.Expr,
+    *,
+    council_type: pl.Expr = _NONE,
+    ca_code: pl.Expr | None = None,
+    ca_name: pl.Expr | None = None,
+) -> list[pl.Expr]:
+    """The geography columns of a buyer that is not a district (no LAD or county): region and city region."""
+    return [
+        org_code.alias("org_code"),
+        council_type.alias("council_type"),
+        _NONE.alias("lad_code"),
+        _NONE.alias("county_code"),
+        pl.col("region_code"),
+        pl.col("region_name"),
+        (pl.col("ca_code") if ca_code is None else ca_code).alias("ca_code"),
+        (pl.col("ca_name") if ca_name is None else ca_name).alias("ca_name"),
+        org_kind.alias("org_kind"),
+    ]
+
+
 def build_dim_buyer(
     names: pl.DataFrame,
     resolver: Resolver,
@@ -188,31 +213,19 @@ def build_dim_buyer(
     region_names = councils.select("region_code", "region_name").unique("region_code")
     bodies = read_functional_bodies().join(ca_geo.select("ca_code", "ca_name", "region_code", "region_name"),
                                            on="ca_code", how="left")  # fmt: skip
-    body_geo = bodies.select(
-        pl.col("body_code").alias("org_code"),
-        pl.lit(None, dtype=pl.String).alias("council_type"),
-        pl.lit(None, dtype=pl.String).alias("lad_code"),
-        pl.lit(None, dtype=pl.String).alias("county_code"),
-        "region_code",
-        "region_name",
-        "ca_code",
-        "ca_name",
-        pl.lit("functional_body").alias("org_kind"),
-    )
+    body_geo = bodies.select(_place(pl.col("body_code"), pl.lit("functional_body")))
     successors = read_council_successors()
     split_geo = (
         successors.filter(pl.col("resolved_code").str.starts_with("abolished:"))
         .join(region_names, on="region_code", how="left")
         .select(
-            pl.col("resolved_code").alias("org_code"),
-            pl.lit("abolished council").alias("council_type"),
-            pl.lit(None, dtype=pl.String).alias("lad_code"),
-            pl.lit(None, dtype=pl.String).alias("county_code"),
-            "region_code",
-            "region_name",
-            pl.lit(None, dtype=pl.String).alias("ca_code"),
-            pl.lit(None, dtype=pl.String).alias("ca_name"),
-            pl.lit("council").alias("org_kind"),
+            _place(
+                pl.col("resolved_code"),
+                pl.lit("council"),
+                council_type=pl.lit("abolished council"),
+                ca_code=_NONE,
+                ca_name=_NONE,
+            )
         )
     )
     geo = pl.concat(
@@ -220,17 +233,7 @@ def build_dim_buyer(
             council_geo,
             body_geo,
             split_geo,
-            ca_geo.select(
-                "org_code",
-                pl.lit(None, dtype=pl.String).alias("council_type"),
-                pl.lit(None, dtype=pl.String).alias("lad_code"),
-                pl.lit(None, dtype=pl.String).alias("county_code"),
-                "region_code",
-                "region_name",
-                "ca_code",
-                "ca_name",
-                "org_kind",
-            ),
+            ca_geo.select(_place(pl.col("org_code"), pl.col("org_kind"))),
         ],
         how="vertical_relaxed",
     )
