@@ -69,7 +69,7 @@ def headline(build: Mapping, files: pl.DataFrame, rates: pl.DataFrame) -> str:
     superseded = int(files["rows_superseded"].sum() or 0)
     parts = [f"{loaded:,} rows loaded", f"{rejected:,} rejected" if rejected else "none rejected"]
     if superseded:
-        parts.append(f"{superseded:,} restated by a later release")
+        parts.append(f"{superseded:,} restated in another file")
     total = overall_rates(rates)
     if total is None:
         parts.append("no marketplace buyers to resolve")
@@ -210,7 +210,7 @@ class Reconciliation:
     def sentence(self) -> str:
         sums = (
             f"{self.rows_read:,} rows read = {self.rows_loaded:,} loaded + {self.rows_rejected:,} rejected"
-            f" + {self.rows_superseded:,} superseded by a later release"
+            f" + {self.rows_superseded:,} superseded (restated in another file)"
         )
         if self.ok:
             return f"Every file reconciles: {sums}. No row was dropped without a reason."

@@ -142,7 +142,9 @@ def revisions(build: Build) -> None:
     )
     superseded = db.query("data_superseded_summary")
     if superseded.height:
-        st.markdown("**Rows restated by a later release** (superseded, not rejected: they are not counted twice)")
+        st.markdown(
+            "**Rows restated in another file** (a later release, or the same notice in two files: superseded, not rejected, and not counted twice)"
+        )
         build.table(superseded, "data_superseded", "superseded rows by file", "meta_superseded_rows")
     frame = db.query("data_revisions")
     if not frame.height:

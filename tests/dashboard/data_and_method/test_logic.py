@@ -63,9 +63,9 @@ def test_headline_counts_rows_restated_by_a_later_release() -> None:
         pl.when(pl.col("file_name") == "b.csv").then(3).otherwise(0).alias("rows_superseded"),
         pl.when(pl.col("file_name") == "b.csv").then(2).otherwise(pl.col("rows_loaded")).alias("rows_loaded"),
     )
-    assert "11 rows loaded, 1 rejected, 3 restated by a later release, 24%" in logic.headline(BUILD, restated, RATES)
+    assert "11 rows loaded, 1 rejected, 3 restated in another file, 24%" in logic.headline(BUILD, restated, RATES)
     check = logic.reconciliation(restated)
-    assert check.ok and "15 rows read = 11 loaded + 1 rejected + 3 superseded by a later release" in check.sentence()
+    assert check.ok and "15 rows read = 11 loaded + 1 rejected + 3 superseded (restated in another file)" in check.sentence()
 
 
 def test_reconciliation_flags_a_file_that_does_not_add_up() -> None:

@@ -45,7 +45,7 @@ def test_headline_matches_independent_query(wh: Path) -> None:
     from_files = f"{loaded} files" if loaded == files else f"{loaded} of {files} files"
     expected = (
         f"Built {built:%-d %b %Y %H:%M} UTC from {from_files}: {rows:,} rows loaded, "
-        f"{rejected:,} rejected, {superseded:,} restated by a later release, {share_text(pct)} of buyer spend resolved"
+        f"{rejected:,} rejected, {superseded:,} restated in another file, {share_text(pct)} of buyer spend resolved"
     )
     assert headline_text(at) == expected
     shown = texts(at)
@@ -92,7 +92,7 @@ def test_reconciliation_is_shown(wh: Path) -> None:
     assert read == loaded + rejected + superseded and superseded > 0
     assert (
         f"Every file reconciles: {read:,} rows read = {loaded:,} loaded + {rejected:,} rejected"
-        f" + {superseded:,} superseded by a later release" in at.success[0].value
+        f" + {superseded:,} superseded (restated in another file)" in at.success[0].value
     )
 
 
