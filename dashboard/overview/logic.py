@@ -81,8 +81,11 @@ def marketplace_card(years: pl.DataFrame, complete: pl.DataFrame, area_label: st
     return Card(MARKET_LABEL, title, money(spend), delta, help_text)
 
 
-def coverage_card(coverage: pl.DataFrame, filters: Filters) -> Card:
-    """How many of the area's councils bought through the marketplace in the years chosen (council_coverage)."""
+def coverage_card(coverage: pl.DataFrame, filters: Filters, period: str | None = None) -> Card:
+    """How many of the area's councils bought through the marketplace in the years chosen (council_coverage).
+
+    `period` is what the marketplace data covers within those years ('April 2012 to June 2014'), as the
+    marketplace page says it; without it, the chosen years."""
     row = coverage.row(0, named=True)
     n, bought = row["n_councils"], row["n_bought"]
     share = 100 * bought / n if n else None
@@ -92,7 +95,7 @@ def coverage_card(coverage: pl.DataFrame, filters: Filters) -> Card:
         f"{bought} of {n} councils {where} bought through the marketplace",
         pct(share, 0),
         None,
-        f"Councils with any resolved marketplace spend, {filters.fy_from} to {filters.fy_to}.",
+        f"Councils with any resolved marketplace spend, {period or f'{filters.fy_from} to {filters.fy_to}'}.",
     )
 
 

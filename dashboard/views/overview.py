@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard import components as ui
 from dashboard import db
 from dashboard.filters import current, link_params
+from dashboard.marketplace import logic as market_logic
 from dashboard.overview import logic
 
 filters = current()
@@ -35,7 +36,9 @@ cards = [
         "Digital Marketplace uptake",
     ),
     (
-        logic.coverage_card(db.query("council_coverage", **in_area), filters),
+        logic.coverage_card(
+            db.query("council_coverage", **in_area), filters, market_logic.span(filters, db.query("complete_months"))
+        ),
         "views/marketplace.py",
         "See the councils that never have",
     ),

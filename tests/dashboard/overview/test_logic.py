@@ -64,3 +64,9 @@ def test_ministers_card_names_the_departments_without() -> None:
     every = ministers_card(departments.with_columns(pl.lit(True).alias("has_digital_minister")), dt.date(2026, 6, 12))
     assert every.title.startswith("0 ministerial departments have") and every.note is None
     assert ministers_card(departments.clear(), None).title == "No ministerial appointments are loaded"
+
+
+def test_coverage_card_names_the_months_the_marketplace_data_covers() -> None:
+    coverage = pl.DataFrame({"n_councils": [333], "n_bought": [92]})
+    card = coverage_card(coverage, Filters(NATIONAL, "2012/13", "2025/26", ("2012/13",)), "April 2012 to June 2014")
+    assert card.help == "Councils with any resolved marketplace spend, April 2012 to June 2014."
