@@ -14,7 +14,7 @@ import pytest
 
 from dashboard.data_and_method.logic import SECTION_KEY, SECTIONS
 from dashboard.marketplace.logic import TABS as MARKET_TABS
-from tests.browser.conftest import axe_violations, open_page, wait_for_app
+from tests.browser.conftest import PAGE_PATHS, axe_violations, open_page, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -85,3 +85,73 @@ def test_axe_with_the_date_calendar_open(server, context) -> None:
     tab.get_by_role("button", name="Choose date").click()
     tab.get_by_role("dialog").first.wait_for()
     assert axe_violations(tab) == []
+
+
+# 1.4.10 Reflow / 1.4.4 Resize Text at 400% zoom. Browser zoom divides the window's width by the zoom factor
+# to give the page's CSS viewport, so a 1280 x 1024 window at 400% is a 320 x 256 CSS px viewport drawn at
+# 4 device pixels per CSS pixel. That is what this context is: Streamlit's media queries see 320 px (the
+# sidebar collapses, columns stack), exactly as at real 400% zoom. (`device_scale_factor` alone keeps a 1280
+# px layout, and CSS `zoom: 4` on the page leaves the media queries at 1280 px: neither reflows the page.)
+ZOOMED_VIEWPORT = {"width": 1280 // 4, "height": 1024 // 4}
+
+#: Elements that carry content a person must be able to see whole, inside a region (main column or sidebar).
+_OVERFLOW = """(region) => {
+  const root = document.querySelector(region);
+  const vw = document.documentElement.clientWidth;
+  const scrolls = el => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+  // Content inside its own horizontal scroller (a tab bar, a data grid, a code box) is reached by scrolling
+  // that element, which 1.4.10 allows; the scroller itself must fit.
+  const scroller = el => { for (let p = el.parentElement; p && p !== root; p = p.parentElement) if (scrolls(p)) return p; return null; };
+  // Visually hidden proxies (a slider's native range inputs sit in a 1 x 1 px clipped box) show nothing.
+  const hidden = el => { for (let p = el; p && p !== root; p = p.parentElement) {
+    const r = p.getBoundingClientRect(); if (r.width <= 1 || r.height <= 1) return true; } return false; };
+  const bad = [];
+  for (const el of root.querySelectorAll(
+      'h1, h2, h3, h4, h5, p, li, label, button, a, input, [role=combobox], [role=tab], [role=spinbutton], '
+      + '[data-testid=stVegaLiteChart], [data-testid=stDeckGlJsonChart], [data-testid=stDataFrame], '
+      + '[data-testid=stAlert], [data-testid=stExpander], [data-testid=stCaptionContainer]')) {
+    const r = el.getBoundingClientRect();
+    if (hidden(el) || getComputedStyle(el).visibility === 'hidden') continue;
+    if (el.closest('[data-testid=stSkipToContent]')) continue;  // off screen until it has focus
+    const box = scroller(el) || el;
+    const b = box.getBoundingClientRect();
+    const clipped = el !== box ? false : (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === 'hidden');
+    if (b.left < -1 || b.right > vw + 1 || clipped)
+      bad.push(`${el.tagName} ${el.getAttribute('data-testid') || ''} "${(el.innerText || el.getAttribute('aria-label') || '').trim().slice(0, 50)}" x ${Math.round(b.left)}..${Math.round(b.right)} of ${vw}${clipped ? ' (clipped)' : ''}`);
+  }
+  return bad;
+}"""
+
+
+def _no_horizontal_scroll(tab, region: str) -> None:
+    widths = tab.evaluate(
+        """(region) => { const el = document.querySelector(region);
+             return [document.documentElement.scrollWidth, document.documentElement.clientWidth,
+                     el.scrollWidth, el.clientWidth]; }""",
+        region,
+    )
+    page_scroll, page_width, region_scroll, region_width = widths
+    assert page_scroll <= page_width, f"the page scrolls sideways: {page_scroll} px of content in {page_width} px"
+    assert region_scroll <= region_width, f"{region} scrolls sideways: {region_scroll} px in {region_width} px"
+
+
+@pytest.mark.parametrize("page", list(PAGE_PATHS))
+def test_every_page_reflows_at_400_percent_zoom(browser, server, page: str) -> None:
+    zoomed = browser.new_context(viewport=ZOOMED_VIEWPORT, device_scale_factor=4)
+    try:
+        tab, errors = open_page(zoomed, server, page)
+        assert tab.evaluate("() => document.documentElement.clientWidth") == 320
+        main = '[data-testid="stMain"]'
+        _no_horizontal_scroll(tab, main)
+        assert tab.evaluate(_OVERFLOW, main) == []
+        # The shared filters are in the sidebar, collapsed at this width: open it and check it too.
+        tab.get_by_role("button", name="Expand sidebar").click()
+        sidebar = '[data-testid="stSidebarContent"]'  # not stSidebar: its resize handle straddles the edge
+        tab.locator(sidebar).get_by_role("combobox", name="City region or area").wait_for()
+        tab.wait_for_timeout(500)  # the slide-in transition
+        _no_horizontal_scroll(tab, sidebar)
+        assert tab.evaluate(_OVERFLOW, sidebar) == []
+        screenshot(tab, f"zoom-400-{page}")
+        assert errors == []
+    finally:
+        zoomed.close()
