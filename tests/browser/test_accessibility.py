@@ -155,3 +155,129 @@ def test_every_page_reflows_at_400_percent_zoom(browser, server, page: str) -> N
         assert errors == []
     finally:
         zoomed.close()
+
+
+# 2.4.11 Focus Not Obscured (Minimum): the focused element is not entirely hidden by author content (the
+# sticky header, above all). Sample points over the part of it inside the viewport: at least one must hit it.
+# A visually hidden proxy (a slider's range input, a radio's native input) is judged by what a person sees:
+# the nearest box with a size, or the label the input sits in. A widget's own layers (a data grid's scroll
+# overlay over its canvas) do not obscure it: anything inside the same Streamlit element counts as the element.
+_OBSCURED = """() => {
+  let el = document.activeElement;
+  if (!el || el === document.body) return 'focus is on the page itself';
+  let box = el.tagName === 'INPUT' && el.closest('label') ? el.closest('label') : el;
+  while (box.parentElement && box.getBoundingClientRect().width <= 1) box = box.parentElement;
+  const own = el.closest('[data-testid="stElementContainer"]');
+  const r = box.getBoundingClientRect();
+  const left = Math.max(r.left, 0), right = Math.min(r.right, innerWidth);
+  const top = Math.max(r.top, 0), bottom = Math.min(r.bottom, innerHeight);
+  const name = `${el.tagName} "${(el.getAttribute('aria-label') || el.innerText || '').trim().slice(0, 50)}"`;
+  if (right - left < 1 || bottom - top < 1) return `${name} is outside the viewport`;
+  for (const fx of [0.1, 0.3, 0.5, 0.7, 0.9]) for (const fy of [0.1, 0.5, 0.9]) {
+    const hit = document.elementFromPoint(left + fx * (right - left), top + fy * (bottom - top));
+    if (hit && (box.contains(hit) || hit.contains(box) || (own && own.contains(hit)))) return null;
+  }
+  const cover = document.elementFromPoint((left + right) / 2, (top + bottom) / 2);
+  return `${name} is hidden under ${cover && (cover.closest('[data-testid]')?.getAttribute('data-testid') || cover.tagName)}`;
+}"""
+
+#: What has focus, as "role: name" (the element's role, or its tag when it has none).
+_FOCUSED_LABEL = """() => { const el = document.activeElement;
+  const name = (el.getAttribute('aria-label') || el.innerText || '').trim().slice(0, 80);
+  return `${el.getAttribute('role') || el.tagName.toLowerCase()}: ${name}`; }"""
+
+
+def tab_until(tab, wanted, limit: int = 300) -> str:
+    """Press Tab until the focused element's label satisfies `wanted`, checking at every step that focus is
+    not obscured; return the label."""
+    for _ in range(limit):
+        tab.keyboard.press("Tab")
+        problem = tab.evaluate(_OBSCURED)
+        assert problem is None, problem
+        label = tab.evaluate(_FOCUSED_LABEL)
+        if wanted(label):
+            return label
+    raise AssertionError(f"not reached by {limit} presses of Tab")
+
+
+#: How the focused element and its near ancestors are drawn: a focus ring is an outline, a box shadow or a
+#: border colour that is not there without focus (Streamlit draws some rings on the widget's wrapper).
+_RING_STYLES = """(el) => { const out = [];
+  for (let i = 0; el && i < 4; i++, el = el.parentElement) {
+    const s = getComputedStyle(el);
+    const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
+    const border = parseFloat(s.borderTopWidth) > 0 || parseFloat(s.borderBottomWidth) > 0;
+    out.push([outline ? `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}` : 'none', s.boxShadow,
+              border ? `${s.borderTopColor} ${s.borderBottomColor}` : 'none']);
+  }
+  return out; }"""
+
+
+def assert_focus_visible(tab) -> None:
+    """2.4.7 Focus Visible: focus draws a ring (outline, shadow or border colour) on the element or its wrapper
+    that the same element does not have unfocused, and the ring changes the pixels on screen. (Comparing pixels
+    alone could be fooled by a tooltip that opens on focus.)"""
+    clip = tab.evaluate(
+        """() => { const r = document.activeElement.getBoundingClientRect(), m = 6;
+             return {x: Math.max(r.left - m, 0), y: Math.max(r.top - m, 0), width: r.width + 2 * m, height: r.height + 2 * m}; }"""
+    )
+    tab.add_style_tag(content="* { caret-color: transparent !important; }")  # a blinking caret is not a focus ring
+    label = tab.evaluate(_FOCUSED_LABEL)
+    handle = tab.evaluate_handle("() => document.activeElement")
+    focused, ring = tab.screenshot(clip=clip), tab.evaluate(_RING_STYLES, handle)
+    tab.evaluate("el => el.blur()", handle)
+    blurred, plain = tab.screenshot(clip=clip), tab.evaluate(_RING_STYLES, handle)
+    tab.evaluate("el => el.focus()", handle)  # back where it was; keyboard modality keeps :focus-visible
+    assert ring != plain, f"no focus ring (outline, shadow or border) on {label!r}"
+    assert focused != blurred, f"the focus ring on {label!r} does not show on screen"
+
+
+def test_keyboard_only_area_picker_chart_table_and_downloads(server, context) -> None:
+    """Keyboard only, on the marketplace page: reach the area picker and change it, move to a chart's table and
+    open it, then to a download, with focus visible and never hidden under the sticky header."""
+    tab, errors = open_page(context, server, "marketplace")
+    before = tab.locator("h3").first.inner_text()
+    tab_until(tab, lambda label: label == "combobox: City region or area")
+    assert_focus_visible(tab)
+    tab.keyboard.type("Greater Manchester")
+    tab.keyboard.press("Enter")
+    wait_for_app(tab)
+    after = tab.locator("h3").first.inner_text()
+    assert "Greater Manchester" in after and after != before
+
+    tab_until(tab, lambda label: label.startswith("summary:") and label.endswith("Show the map's numbers as a table"))
+    assert_focus_visible(tab)
+    tab.keyboard.press("Enter")
+    wait_for_app(tab)
+    expander = tab.locator('[data-testid="stExpander"]', has_text="Show the map's numbers as a table")
+    expander.locator('[data-testid="stDataFrame"]').wait_for()
+    assert "numbers as a table" in tab.evaluate(_FOCUSED_LABEL), "focus stays on the table's toggle after it opens"
+
+    tab_until(tab, lambda label: label.startswith("button:") and label.endswith("Download CSV"))
+    assert_focus_visible(tab)
+    with tab.expect_download() as info:
+        tab.keyboard.press("Enter")
+    assert "greater-manchester" in info.value.suggested_filename
+    assert errors == []
+
+
+def test_map_focus_has_a_keyboard_equivalent(server, context) -> None:
+    """2.1.1 Keyboard: what a click on the map does (focus the tabs on one area), the focus select box does
+    from the keyboard, and its Clear focus button undoes it."""
+    tab, errors = open_page(context, server, "marketplace")
+    tab_until(tab, lambda label: label == f"combobox: {FOCUS_LABEL}")
+    assert_focus_visible(tab)
+    tab.keyboard.press("ArrowDown")  # opens the list; the first option is the whole area, the rest the map's areas
+    option = tab.get_by_role("option").nth(1).inner_text().strip()
+    tab.keyboard.type(option)
+    tab.keyboard.press("Enter")
+    wait_for_app(tab)
+    notice = tab.locator('[data-testid="stAlert"]', has_text=f"Focused on {option}")
+    assert notice.count() == 1, f"focusing on {option} from the keyboard narrows the tabs"
+    assert "market_focus=" in tab.url
+    clear = tab_until(tab, lambda label: label.startswith("button:") and "Clear focus" in label)
+    assert_focus_visible(tab)
+    tab.keyboard.press("Enter")
+    wait_for_app(tab)
+    assert tab.locator('[data-testid="stAlert"]', has_text="Focused on").count() == 0, clear
+    assert errors == []
