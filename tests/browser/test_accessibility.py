@@ -8,11 +8,13 @@ runs the same gate there.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 import pytest
 
 from dashboard.data_and_method.logic import SECTION_KEY, SECTIONS
+from dashboard.figure import FIGURE
 from dashboard.marketplace.logic import TABS as MARKET_TABS
 from tests.browser.conftest import PAGE_PATHS, axe_violations, open_page, screenshot, wait_for_app
 
@@ -281,3 +283,39 @@ def test_map_focus_has_a_keyboard_equivalent(server, context) -> None:
     wait_for_app(tab)
     assert tab.locator('[data-testid="stAlert"]', has_text="Focused on").count() == 0, clear
     assert errors == []
+
+
+#: Every view with charts: the pages, each marketplace tab (the map is above them all) and the data page's chart.
+CHART_VIEWS = {
+    "sme": "",
+    "ministers": "",
+    "contracts": "",
+    "data": urlencode({SECTION_KEY: "Buyer matching"}),
+    **{f"marketplace-{name}": urlencode({"market_view": name}) for name in MARKET_TABS},
+}
+#: The words that say what kind of chart it is, among an alt text's first words.
+CHART_KINDS = re.compile(r"\b(chart|charts|map|timeline)\b", re.IGNORECASE)
+_CHARTS = """() => [...document.querySelectorAll('[data-testid=stVegaLiteChart], [data-testid=stDeckGlJsonChart]')]
+  .map(c => ({kind: c.getAttribute('data-testid'), alt: c.getAttribute('aria-label') || '',
+              title: [...c.querySelectorAll('.role-title-text text')]
+                       .map(t => [...t.querySelectorAll('tspan')].map(s => s.textContent).join(' ') || t.textContent)
+                       .join(' ')}))"""
+
+
+@pytest.mark.parametrize("view", list(CHART_VIEWS))
+def test_every_charts_alt_text_names_what_it_shows_and_its_headline_figure(server, context, view: str) -> None:
+    """1.1.1 Non-text Content: each chart's alt text says what kind of chart of what it is, and carries the
+    figures of the chart's active title (the finding), which is drawn inside the chart."""
+    tab, _ = open_page(context, server, view.split("-")[0], CHART_VIEWS[view])
+    charts = tab.evaluate(_CHARTS)
+    assert charts, "the view draws charts"
+    for chart in charts:
+        alt, title = chart["alt"], chart["title"]
+        assert CHART_KINDS.search(" ".join(alt.split()[:8])), f"alt text does not say what it shows: {alt!r}"
+        assert len(alt.split()) >= 8, f"alt text too short to say what it shows: {alt!r}"
+        if chart["kind"] == "stDeckGlJsonChart":  # the map's title is text above it; its alt has the top area
+            assert FIGURE.search(alt), f"the map's alt text has no figure: {alt!r}"
+            continue
+        assert title, f"chart without an active title: {alt!r}"
+        missing = [figure for figure in FIGURE.findall(title) if figure not in alt]
+        assert missing == [], f"alt text lacks the title's figures {missing}: title {title!r}, alt {alt!r}"
