@@ -31,6 +31,10 @@ st.set_page_config(
     },
 )
 
+# Our CSS fixes to Streamlit's own widgets (WCAG 2.2 target size): style-only HTML goes to the event
+# container, so it takes no space on the page. Selectors and the reason they survive upgrades: in the file.
+st.html(Path(__file__).with_name("static") / "accessibility.css")
+
 ensure_warehouse(db.warehouse_path())
 
 PAGES = [

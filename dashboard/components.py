@@ -10,7 +10,7 @@ import polars.selectors as cs
 import streamlit as st
 
 from dashboard import db, export
-from dashboard.figure import Figure
+from dashboard.figure import Figure, alt_with_finding
 from dashboard.filters import Filters
 
 DOWNLOADS_KEY = "_downloads"  # registry of download builders, so tests can fetch the exact bytes
@@ -186,8 +186,9 @@ def chart_block(
     column_config: dict | None = None,
 ) -> None:
     """A figure's chart (its spec from the cross-session cache), the same numbers as a table (for screen readers
-    and copying), and the downloads."""
+    and copying), and the downloads. The chart's alt text is the figure's, with the title's finding added when
+    the alt text lacks its figures (figure.alt_with_finding)."""
     vega = spec(figure.build, *figure.args, **figure.kwargs)
-    st.vega_lite_chart(spec=vega, width="stretch", alt=figure.alt, key=f"{key}_chart")
+    st.vega_lite_chart(spec=vega, width="stretch", alt=alt_with_finding(figure.alt, vega), key=f"{key}_chart")
     numbers_table(figure.table, key=key, column_config=column_config)
     download_buttons(figure.table, key=key, name=name, source=source, filters=filters, extra=extra)

@@ -9,6 +9,7 @@ table and the downloads.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -50,6 +51,30 @@ def titled(chart: ChartT, title: str | Sequence[str], subtitle: str | Sequence[s
         subtitle=(subtitle if isinstance(subtitle, str) else list(subtitle)) if subtitle else alt.Undefined,
     )
     return chart.properties(title=params)
+
+
+#: A figure as the titles and alt texts write it: £616.3m, 36%, 1,000, 2021/22 (as its two numbers).
+FIGURE = re.compile(r"£?\d[\d,]*(?:\.\d+)?(?:%|bn|m|k)?")
+
+
+def title_text(spec: Mapping[str, object]) -> str:
+    """The main title of a Vega-Lite spec as one sentence (its lines joined), without the subtitle."""
+    title = spec.get("title")
+    text = title.get("text", "") if isinstance(title, Mapping) else title
+    lines = [text] if isinstance(text, str) else list(text) if isinstance(text, Sequence) else []
+    return " ".join(str(line).strip() for line in lines if str(line).strip())
+
+
+def alt_with_finding(alt: str, spec: Mapping[str, object]) -> str:
+    """The alt text a chart is drawn with: what it shows (`alt`), then its active title, the finding with its
+    headline figure, unless every figure of the title is already in the alt text.
+
+    The title is drawn inside the chart, where a screen reader may not reach it (and on a canvas, cannot).
+    """
+    title = title_text(spec)
+    if not title or all(figure in alt for figure in FIGURE.findall(title)):
+        return alt
+    return f"{alt.rstrip()} {title.rstrip('.')}."
 
 
 def aspiration_rule(value: float, orient: str = "x") -> alt.LayerChart:

@@ -7,6 +7,7 @@ Without Chromium the tests skip with a reason, except under CI=true, where they 
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -200,6 +201,33 @@ def wait_for_app(tab, timeout: float = 60_000) -> None:
         timeout=timeout,
     )
     tab.wait_for_timeout(300)
+
+
+#: The axe gate: every WCAG 2.0, 2.1 and 2.2 A and AA rule. axe runs no WCAG 2.2 rule (target-size) by default,
+#: so the tags are named; and wcag22aa adds only the 2.2 AA rules, so the earlier versions' tags stay listed.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_ALLOWLIST = Path(__file__).with_name("axe_allowlist.json")
+
+
+def axe_allowlist() -> dict[str, str]:
+    """Rules the gate lets through, each with its reason (the list is empty, and should stay so)."""
+    return {item["rule"]: item["reason"] for item in json.loads(AXE_ALLOWLIST.read_text())}
+
+
+def axe_violations(tab) -> list[str]:
+    """Every violation of a WCAG A/AA rule on the page as it is now, whatever its impact, and every serious or
+    critical one of axe's best-practice rules (what the gate caught before it named the WCAG tags, which
+    would otherwise leave best practice out); none allow-listed."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    tags = [*AXE_TAGS, "best-practice"]
+    results = Axe().run(tab, options={"runOnly": {"type": "tag", "values": tags}, "resultTypes": ["violations"]})
+    allowed = axe_allowlist()
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["id"] not in allowed and (set(v["tags"]) & set(AXE_TAGS) or v["impact"] in ("serious", "critical"))
+    ]
 
 
 def screenshot(tab, name: str) -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from dashboard.figure import ASPIRATION_COLOUR, Figure, aspiration_rule, titled
+from dashboard.figure import ASPIRATION_COLOUR, Figure, alt_with_finding, aspiration_rule, title_text, titled
 
 FRAME = pl.DataFrame({"x": ["a", "b"], "y": [1.0, 2.0]})
 
@@ -40,3 +40,14 @@ def test_figure_builds_its_chart_from_the_builder_and_arguments() -> None:
     assert figure.build is bars and figure.args[0] is FRAME and figure.args[1:] == ("Two bars",)
     assert dict(figure.kwargs) == {"colour": "#F46A25"}, "kept for the spec cache, not built yet"
     assert figure.table.height == 1 and figure.alt == "Bar chart of two bars."
+
+
+def test_alt_text_gains_the_titles_finding_when_it_lacks_its_figures() -> None:
+    chart = alt.Chart(FRAME).mark_bar()
+    spec = titled(chart, ["G-Cloud was 36% of the", "£616.3m spent"], "Provisional: 2026/27").to_dict()
+    assert title_text(spec) == "G-Cloud was 36% of the £616.3m spent", "lines joined, the subtitle left out"
+    alt_text = "Line chart of spend per year, one line per framework."
+    assert alt_with_finding(alt_text, spec) == f"{alt_text} G-Cloud was 36% of the £616.3m spent."
+    has_them = "Line chart of spend: G-Cloud 36% of £616.3m."
+    assert alt_with_finding(has_them, spec) == has_them, "not repeated when its figures are all there"
+    assert alt_with_finding(alt_text, chart.to_dict()) == alt_text, "no title, nothing to add"
