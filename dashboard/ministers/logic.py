@@ -4,12 +4,11 @@ the timeline's lanes and period. Kept out of the page so they can be tested on s
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import polars as pl
 
 from dashboard.filters import echo
-from dashboard.format import long_date
+from dashboard.format import long_date, plain
 from pipelines.ministers.digital import KEYWORD_RULES, RULE_GOVUK, RULE_NONE, RULE_OVERRIDE, RULE_TITLE
 
 AS_OF_KEY = "as_of"
@@ -34,8 +33,6 @@ DEPARTMENTS_USED = (
     "have ministers but are not departments: they are not counted, and are listed apart below the chart."
 )
 APART_NOTE = "**Organisations with ministers that are not counted as departments**"
-#: Markdown's special characters (and Streamlit's :directives: and $maths$), escaped in third-party names.
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:=&])")
 
 #: IfG rank codes in words (IfG's rank_equivalence).
 RANK_NAMES = {
@@ -85,11 +82,6 @@ A department counts as having a digital minister on a date when any minister in 
 before it and not yet left) holds a post classified digital. Departments are followed through renames (DCMS,
 DDCMS, DCMS again), so a rename is not counted as turnover.
 """
-
-
-def plain(text: str | None) -> str:
-    """Third-party text (an organisation's name) made safe to put into Markdown: shown as written, never markup."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", text or "")
 
 
 def as_of_notice(values: list[str], earliest: dt.date, latest: dt.date) -> str | None:

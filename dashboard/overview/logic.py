@@ -12,8 +12,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from dashboard.filters import NATIONAL_LABEL, Filters
-from dashboard.format import fixed, long_date, money, pct
-from dashboard.ministers.logic import plain
+from dashboard.format import fixed, long_date, money, pct, plain
 
 SME_LABEL = "Total spend with SMEs"
 MARKET_LABEL = "Digital Marketplace spend"

@@ -23,6 +23,7 @@ in_area = {
     "fy_from": filters.fy_from,
     "fy_to": filters.fy_to,
 }
+months = db.query("complete_months")  # the marketplace card and the councils card both need it
 # Ministers on the last date the appointments data covers (today would assert what the data cannot know).
 ministers_end = db.query("ministers_data_range")["last_change"][0]
 # (card, the page that explains it, the link's label), in reading order: two rows of two.
@@ -30,14 +31,14 @@ cards = [
     (logic.sme_card(db.query("overview_sme_latest")), "views/sme_spend.py", "SME spend by department"),
     (
         logic.marketplace_card(
-            db.query("marketplace_area_years", **in_area), db.query("complete_months"), filters.area.label
+            db.query("marketplace_area_years", **in_area), months, filters.area.label
         ),
         "views/marketplace.py",
         "Digital Marketplace uptake",
     ),
     (
         logic.coverage_card(
-            db.query("council_coverage", **in_area), filters, market_logic.span(filters, db.query("complete_months"))
+            db.query("council_coverage", **in_area), filters, market_logic.span(filters, months)
         ),
         "views/marketplace.py",
         "See the councils that never have",

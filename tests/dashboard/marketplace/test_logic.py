@@ -167,3 +167,9 @@ def test_map_coverage_says_what_the_map_counts_of_the_whole() -> None:
 def test_population_note_names_the_estimate_year() -> None:
     assert logic.population_note(2021) == "Residents: the mid-2021 population estimate, used for every year shown."
     assert "cannot be shown" in logic.population_note(None)
+
+
+def test_map_coverage_escapes_the_area_name_for_its_caption() -> None:
+    hostile = Area("combined_authority", "E47000099", "![x](http://127.0.0.1:9/x.png)", "x")
+    note = logic.map_coverage(pl.DataFrame({"spend": [1.0]}), pl.DataFrame({"spend": [2.0]}), hostile, "2019/20")
+    assert "![x](" not in note and r"\!\[x\]\(" in note
