@@ -46,14 +46,26 @@ class Supersession:
     files: dict[str, SupersededFile] = field(default_factory=dict)
 
 
-def month_counts(files: list[tuple[FileLoad, Path]], codes: pl.DataFrame) -> pl.DataFrame:
-    """Loaded rows per (source_file, spend_code_id) with the code's framework family and month."""
+def code_totals(files: list[tuple[FileLoad, Path]]) -> pl.DataFrame:
+    """Loaded rows and their exact total per (source_file, spend_code_id): one pass over each file's Parquet rows,
+    shared by supersession and the revisions table."""
     return pl.concat(
         [
-            loaded_rows(pl.scan_parquet(p), load.lookups).group_by("source_file", CODE).agg(pl.len()).collect()
+            loaded_rows(pl.scan_parquet(p), load.lookups)
+            .group_by("source_file", CODE)
+            .agg(pl.len(), pl.col("amount").sum().alias("total"))
+            .collect()
             for load, p in files
         ]
-    ).join(codes.select(CODE, *KEYS), on=CODE)
+    )
+
+
+def month_counts(
+    files: list[tuple[FileLoad, Path]], codes: pl.DataFrame, totals: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """Loaded rows per (source_file, spend_code_id) with the code's framework family and month."""
+    per_code = code_totals(files) if totals is None else totals
+    return per_code.select("source_file", CODE, "len").join(codes.select(CODE, *KEYS), on=CODE)
 
 
 def losing_months(per_code: pl.DataFrame) -> pl.DataFrame:
@@ -90,14 +102,17 @@ def _superseded_file(load: FileLoad, path: Path, lost: pl.DataFrame) -> Supersed
     return SupersededFile(rows, f"{dropped.height:,} rows in {n_months} month(s) superseded by a later release")
 
 
-def supersede_cumulative_releases(files: list[tuple[FileLoad, Path]], codes: pl.DataFrame) -> Supersession:
+def supersede_cumulative_releases(
+    files: list[tuple[FileLoad, Path]], codes: pl.DataFrame, totals: pl.DataFrame | None = None
+) -> Supersession:
     """What later releases supersede among `files` (each a marketplace FileLoad and its Parquet rows).
 
-    `codes` maps spend_code_id to framework_family and month. Nothing is changed: see `Supersession`.
+    `codes` maps spend_code_id to framework_family and month; `totals` is `code_totals(files)` when the caller
+    has it already. Nothing is changed: see `Supersession`.
     """
     if len(files) < 2:
         return Supersession()
-    per_code = month_counts(files, codes)
+    per_code = month_counts(files, codes, totals)
     losers = losing_months(per_code)
     if not losers.height:
         return Supersession()
@@ -110,7 +125,9 @@ def supersede_cumulative_releases(files: list[tuple[FileLoad, Path]], codes: pl.
     return Supersession(lost_codes.select("source_file", pl.col(CODE).cast(pl.Int64)), out)
 
 
-def release_totals(files: list[tuple[FileLoad, Path]], codes: pl.DataFrame) -> pl.DataFrame:
+def release_totals(
+    files: list[tuple[FileLoad, Path]], codes: pl.DataFrame, totals: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """Per release (file), framework family and month: loaded rows, their exact total, and the month it runs to.
 
     Rows are counted before supersession (each release's own figure for the month), after row rules.
@@ -118,15 +135,7 @@ def release_totals(files: list[tuple[FileLoad, Path]], codes: pl.DataFrame) -> p
     schema = {"source_file": pl.String, "framework_family": pl.String, "month": pl.Date, "financial_year": pl.String}
     if not files:
         return pl.DataFrame(schema={**schema, "n_rows": pl.Int64, "total": MONEY, "release_to": pl.Date})
-    per_code = pl.concat(
-        [
-            loaded_rows(pl.scan_parquet(p), load.lookups)
-            .group_by("source_file", CODE)
-            .agg(pl.len().alias("n_rows"), pl.col("amount").sum().alias("total"))
-            .collect()
-            for load, p in files
-        ]
-    )
+    per_code = (code_totals(files) if totals is None else totals).rename({"len": "n_rows"})
     by_month = (
         per_code.join(codes.select(CODE, *KEYS, "financial_year"), on=CODE)
         .group_by(list(schema))

@@ -22,6 +22,7 @@ from pipelines.marketplace.formats import STAGING as MARKETPLACE_STAGING
 from pipelines.marketplace.releases import (
     SUPERSEDED_CODES,
     Supersession,
+    code_totals,
     release_totals,
     revisions,
     supersede_cumulative_releases,
@@ -119,8 +120,9 @@ def build_model(loads: list[FileLoad], aliases_path: Path | None = None) -> Mode
         if files
         else pl.DataFrame(schema={CODE: pl.Int64, "framework_family": pl.String, "month": pl.Date, "sector": pl.String})
     )
-    tables[MART_REVISIONS.name] = MART_REVISIONS.conform(revisions(release_totals(files, codes)))
-    supersession = supersede_cumulative_releases(files, codes)
+    totals = code_totals(files) if files else None  # one pass over the Parquet rows, for both
+    tables[MART_REVISIONS.name] = MART_REVISIONS.conform(revisions(release_totals(files, codes, totals)))
+    supersession = supersede_cumulative_releases(files, codes, totals)
     apply_supersession(loads, supersession)
     spend = marketplace_rows(files, supersession.codes)
     customers = (
