@@ -194,8 +194,11 @@ def wait_for_app(tab, timeout: float = 60_000) -> None:
     )
     # Charts, maps and buttons draw after the script finishes: wait until no skeleton is left and
     # every Vega chart has its canvas or SVG.
+    # A rerun leaves the previous run's elements in place, marked stale, until it ends: wait until none is
+    # (the status widget can show "Running" late, or not at all for a short run, so it alone is not enough).
     tab.wait_for_function(
         """() => !document.querySelector('[data-testid="stSkeleton"]')
+                 && !document.querySelector('[data-stale="true"]')
                  && [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
                       .every(c => c.querySelector('canvas, svg'))""",
         timeout=timeout,

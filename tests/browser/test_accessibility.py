@@ -273,8 +273,10 @@ def test_map_focus_has_a_keyboard_equivalent(server, context) -> None:
     option = tab.get_by_role("option").nth(1).inner_text().strip()
     tab.keyboard.type(option)
     tab.keyboard.press("Enter")
-    wait_for_app(tab)
     notice = tab.locator('[data-testid="stAlert"]', has_text=f"Focused on {option}")
+    notice.wait_for()  # the rerun has drawn the focus; wait_for_app then waits for it to finish
+    tab.get_by_role("button", name="Clear focus").wait_for()
+    wait_for_app(tab)
     assert notice.count() == 1, f"focusing on {option} from the keyboard narrows the tabs"
     assert "market_focus=" in tab.url
     clear = tab_until(tab, lambda label: label.startswith("button:") and "Clear focus" in label)
