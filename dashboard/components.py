@@ -12,6 +12,7 @@ import streamlit as st
 from dashboard import db, export
 from dashboard.figure import Figure, alt_with_finding
 from dashboard.filters import Filters
+from dashboard.safe_text import display_expr, plain_sentence
 
 DOWNLOADS_KEY = "_downloads"  # registry of download builders, so tests can fetch the exact bytes
 
@@ -53,17 +54,17 @@ def link_warnings(*notices: str | None) -> None:
     """Say that a link asked for something the page does not have (each notice from filters.link_notice & co)."""
     for notice in notices:
         if notice:
-            st.warning(notice, icon=":material/link_off:")
+            st.warning(plain_sentence(notice), icon=":material/link_off:")
 
 
 def headline(text: str) -> None:
-    """An active title stating the finding (accessible as the page's first heading)."""
-    st.subheader(text)
+    """An active title stating the finding (accessible as the page's first heading); `text` is shown as text."""
+    st.subheader(plain_sentence(text))
 
 
 def empty_state(message: str) -> None:
-    """Explain plainly why there is nothing to show, then stop the page."""
-    st.info(message, icon=":material/filter_alt_off:")
+    """Explain plainly why there is nothing to show (as text), then stop the page."""
+    st.info(plain_sentence(message), icon=":material/filter_alt_off:")
     st.stop()
 
 
@@ -77,7 +78,14 @@ def download_button(
     registry: dict[str, Callable[[], bytes]] = st.session_state.setdefault(DOWNLOADS_KEY, {})
     registry[key] = data
     st.download_button(
-        label, data=data, file_name=file_name, mime=mime, key=key, on_click="ignore", icon=icon, help=help
+        label,  # markdown-safe: our fixed labels ("Download CSV", "Download Excel")
+        data=data,
+        file_name=file_name,
+        mime=mime,
+        key=key,
+        on_click="ignore",
+        icon=icon,
+        help=help,  # markdown-safe: our fixed help text
     )
 
 
@@ -147,15 +155,17 @@ def numbers_table(
     A collapsed expander still mounts its contents in the browser, and a data grid per chart made
     pages visibly slower to first paint; opening the expander reruns the page with the grid in it.
     """
-    box = st.expander(label, key=f"{key}_table", on_change="rerun")
+    box = st.expander(plain_sentence(label), key=f"{key}_table", on_change="rerun")
     if box.open:
         with box:
             st.dataframe(for_screen(table), hide_index=True, width="stretch", column_config=column_config)
 
 
 def for_screen(frame: pl.DataFrame) -> pl.DataFrame:
-    """The table as drawn: an empty text cell reads '-', not the grid's 'None' (downloads keep it empty)."""
-    return frame.with_columns(cs.string().fill_null(EMPTY_CELL))
+    """The table as drawn: text cleaned for display (safe_text.for_display: no control, bidi or zero-width
+    characters, capped) and an empty text cell reads '-', not the grid's 'None' (downloads keep both)."""
+    text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    return frame.with_columns([display_expr(name) for name in text]).with_columns(cs.string().fill_null(EMPTY_CELL))
 
 
 def spec(builder: Callable[..., alt.TopLevelMixin], *args: object, **kwargs: object) -> dict:

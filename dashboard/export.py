@@ -28,13 +28,15 @@ def neutralise(value: str | None) -> str | None:
 
 
 def formula_safe(frame: pl.DataFrame) -> pl.DataFrame:
-    """Every text column neutralised; numeric, date and boolean columns untouched."""
+    """Every text column neutralised, and NUL dropped (it ends a C string in many readers); the rest of the
+    published text is kept as it is. Numeric, date and boolean columns untouched."""
     text_cols = [c for c, t in frame.schema.items() if t == pl.String or t == pl.Categorical]
     return frame.with_columns(
         [
             pl.when(pl.col(c).cast(pl.String).str.contains(_STARTS_PATTERN))
             .then(pl.lit("'") + pl.col(c).cast(pl.String))
             .otherwise(pl.col(c).cast(pl.String))
+            .str.replace_all("\x00", "", literal=True)
             .alias(c)
             for c in text_cols
         ]

@@ -17,6 +17,7 @@ import streamlit as st
 
 from dashboard import db
 from dashboard.format import year_span
+from dashboard.safe_text import plain_sentence
 
 AREA_KEY = "area"
 YEARS_KEY = "years"
@@ -98,7 +99,7 @@ def render_shared_filters() -> Filters:
         _check_link(YEARS_KEY, set(years), "the financial year", "every year"),
     ]
     for notice in filter(None, notices):
-        st.warning(notice, icon=":material/link_off:")
+        st.warning(plain_sentence(notice), icon=":material/link_off:")
 
     with st.sidebar:
         st.markdown("**Filters** (apply to every page)")

@@ -8,18 +8,9 @@ Vega expression (figure.GBP_LABELS), because d3-format cannot carry a '£'.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import ROUND_HALF_UP, Decimal
 
 NO_FIGURE = "n/a"
-
-#: Markdown's special characters (and Streamlit's :directives: and $maths$), escaped in third-party names.
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:=&])")
-
-
-def plain(text: str | None) -> str:
-    """Third-party text (an organisation's name) made safe to put into Markdown: shown as written, never markup."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", text or "")
 
 
 def exact(value: float | Decimal) -> Decimal:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard.safe_text import md
+
 
 def ensure_warehouse(path: Path) -> None:
     """Build `path` from the sample (once, whatever the number of sessions) if it does not exist."""
@@ -25,7 +27,8 @@ def ensure_warehouse(path: Path) -> None:
 
                     def progress(event: str, detail: dict) -> None:
                         if event == "file":
-                            status.write(f"Reading {Path(detail['path']).name} ({detail['index']}/{detail['total']})")
+                            name, index, total = Path(detail["path"]).name, detail["index"], detail["total"]
+                            status.write(md("Reading {name} ({index}/{total})", name=name, index=index, total=total))
                         elif event == "model":
                             status.write("Resolving buyers and building tables")
                         elif event == "write":

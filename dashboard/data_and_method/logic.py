@@ -18,12 +18,11 @@ import streamlit as st
 from dashboard.export import formula_safe
 from dashboard.filters import link_notice
 from dashboard.format import fixed, money, pct, share_text
+from dashboard.safe_text import md
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"  # dashboard/content
 
-EMPTY_MESSAGE = (
-    "This warehouse has no build record, so there is nothing to describe. Rebuild it with `python -m pipelines build`."
-)
+EMPTY_MESSAGE = "This warehouse has no build record, so there is nothing to describe. Rebuild it with the command python -m pipelines build."
 
 #: Tabs of the page, bound to `?section=`; the first is the default.
 SECTIONS = ("Sources", "Rejected rows", "Revisions", "Buyer matching", "Definitions", "Accessibility")
@@ -82,10 +81,14 @@ def build_caption(build: Mapping) -> str:
     """Where the numbers came from, for the line under the headline."""
     seconds = build.get("build_seconds")
     took = f" in {fixed(seconds, 1)} s" if seconds is not None else ""
-    return (
-        f"Pipeline version {build.get('code_version', 'unknown')}, built{took} from `{build.get('raw_dir', '?')}` "
-        f"(Polars {build.get('polars_version', '?')}, DuckDB {build.get('duckdb_version', '?')}). "
-        "This page describes the whole warehouse: the area and year filters do not apply here."
+    return md(
+        "Pipeline version {version}, built{took} from the folder {raw_dir} (Polars {polars}, DuckDB {duckdb}). "
+        "This page describes the whole warehouse: the area and year filters do not apply here.",
+        version=build.get("code_version", "unknown"),
+        took=took,
+        raw_dir=build.get("raw_dir", "?"),
+        polars=build.get("polars_version", "?"),
+        duckdb=build.get("duckdb_version", "?"),
     )
 
 
@@ -187,12 +190,12 @@ def skipped_warning(files: pl.DataFrame) -> str | None:
     if not skipped.height:
         return None
     noun = "file was" if skipped.height == 1 else "files were"
-    lines = [f"**{skipped.height} {noun} not loaded**, so their rows are not in any figure:"]
+    lines = [md("**{count} {noun} not loaded**, so their rows are not in any figure:", count=skipped.height, noun=noun)]
     for row in skipped.iter_rows(named=True):
         why = row["message"] or "no reason recorded"
-        lines.append(f"- `{row['rel_path']}` ({row['status']}): {why}")
+        lines.append(md("- {path} ({status}): {why}", path=row["rel_path"], status=row["status"], why=why))
     lines.append("\nFix or remove them under `data/raw/` and rebuild (`python -m pipelines build`).")
-    return "\n".join(lines)
+    return "\n".join(lines)  # Markdown: every file's path, status and message through md()
 
 
 @dataclass(frozen=True)

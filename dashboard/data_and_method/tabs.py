@@ -19,6 +19,7 @@ import streamlit as st
 from dashboard import components as ui
 from dashboard import db, export
 from dashboard.data_and_method import charts, logic
+from dashboard.safe_text import md, plain_sentence
 from pipelines.config import PROVISIONAL_MONTHS
 
 
@@ -45,13 +46,13 @@ class Build:
         """A CSV built only when clicked (the full list can be long)."""
         file_name = f"{export.slug(name)}.csv"
         ui.download_button(
-            label,
+            plain_sentence(label),
             build_bytes,
             key=key,
             file_name=file_name,
             mime="text/csv",
             icon=":material/download:",
-            help=help_text,
+            help=plain_sentence(help_text),
         )
 
 
@@ -61,7 +62,7 @@ def fuzzy_matches(build: Build) -> None:
     if not fuzzy.height:
         st.caption("No buyer name was matched by similarity in this build: every match is exact or an alias.")
         return
-    st.markdown(f"#### {logic.fuzzy_heading(fuzzy)}")
+    st.markdown(md("#### {heading}", heading=logic.fuzzy_heading(fuzzy)))
     st.caption(logic.FUZZY_HOWTO)
     build.table(fuzzy, "data_fuzzy", "fuzzy buyer matches", "dim_buyer, match_method = fuzzy")
 
@@ -102,8 +103,12 @@ def kept_with_warnings(build: Build) -> None:
         return
     noun = "row was" if kept.height == 1 else "rows were"
     st.markdown(
-        f"**{kept.height:,} {noun} kept with a warning**: the publisher's dates are impossible (the appointment "
-        "ends before it starts), so the end date is treated as unknown and the minister counts as in post."
+        md(
+            "**{count} {noun} kept with a warning**: the publisher's dates are impossible (the appointment "
+            "ends before it starts), so the end date is treated as unknown and the minister counts as in post.",
+            count=f"{kept.height:,}",
+            noun=noun,
+        )
     )
     build.table(
         kept, "data_source_warnings", "rows kept with a warning", "fact_ministerial_appointment, source_warning"
@@ -117,10 +122,16 @@ def rejects(build: Build) -> None:
         kept_with_warnings(build)
         return
     total = logic.rejected_total(summary)
-    st.markdown(f"**{total:,} rows were rejected**, by file and reason:")
+    st.markdown(md("**{total} rows were rejected**, by file and reason:", total=f"{total:,}"))
     build.table(summary, "data_rejects_summary", "rejected rows by reason", "Warehouse rejects table")
     shown = db.query("data_rejects_rows", limit=logic.SHOWN_REJECTS)
-    st.markdown(f"**The rejected rows** (the first {shown.height:,} of {total:,}, in file and line order)")
+    st.markdown(
+        md(
+            "**The rejected rows** (the first {shown} of {total}, in file and line order)",
+            shown=f"{shown.height:,}",
+            total=f"{total:,}",
+        )
+    )
     st.dataframe(ui.for_screen(shown), hide_index=True, width="stretch", column_config=build.config)
     meta = ui.provenance("Warehouse rejects table (every row)", None, build.stamp)
     build.csv_button(
@@ -137,8 +148,9 @@ def revisions(build: Build) -> None:
     """Cumulative releases restate earlier months; what each release said, and how far it moved them."""
     st.markdown(
         "Releases are cumulative: each repeats earlier months, and late supplier returns revise them. The latest "
-        f"release of each month is the one every page uses; each family's newest {PROVISIONAL_MONTHS} months are "
-        "marked provisional on the marketplace page."
+        "release of each month is the one every page uses; each family's newest "
+        + str(PROVISIONAL_MONTHS)  # markdown-safe: a number from pipelines.config
+        + " months are marked provisional on the marketplace page."
     )
     superseded = db.query("data_superseded_summary")
     if superseded.height:
@@ -150,9 +162,9 @@ def revisions(build: Build) -> None:
     if not frame.height:
         st.info("No month was published in more than one release, so there are no revisions to show.")
         return
-    st.markdown(f"**{logic.revisions_heading(frame)}**")
+    st.markdown(md("**{heading}**", heading=logic.revisions_heading(frame)))
     for sentence in logic.largest_revisions(frame):
-        st.markdown(f"- {sentence}")  # our words, dates, G-Cloud/DOS and figures only: no third-party text
+        st.markdown(md("- {sentence}", sentence=sentence))
     build.table(
         logic.revisions_for_screen(frame),
         "data_revisions",
@@ -179,7 +191,7 @@ def buyers(build: Build) -> None:
     if not unresolved.height:
         st.success("Every buyer name in this build was matched to an organisation: none are unresolved.")
         return
-    st.markdown(f"#### {logic.unresolved_heading(unresolved)}")
+    st.markdown(md("#### {heading}", heading=logic.unresolved_heading(unresolved)))
     st.markdown(logic.ALIAS_HOWTO)
     template = logic.alias_template(unresolved, build.record["built_at"])
     meta = ui.provenance("dim_buyer, match_method = unresolved", None, build.stamp)
@@ -193,7 +205,7 @@ def buyers(build: Build) -> None:
     )
     build.table(unresolved, "data_unresolved", "unresolved buyers", "dim_buyer, match_method = unresolved")
     codes = db.query("data_valid_codes")
-    with st.expander(f"Valid organisation codes ({codes.height:,})"):
+    with st.expander(md("Valid organisation codes ({count})", count=f"{codes.height:,}")):
         build.table(
             codes,
             "data_valid_codes",

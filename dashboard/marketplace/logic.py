@@ -19,7 +19,7 @@ from typing import Any
 import polars as pl
 
 from dashboard.filters import Area, Filters, link_notice
-from dashboard.format import money, pct, plain, whole, year_span
+from dashboard.format import money, pct, whole, year_span
 from dashboard.scalars import day
 
 MAP_LEVELS: dict[str, str] = {
@@ -285,7 +285,7 @@ def map_coverage(areas: pl.DataFrame, years: pl.DataFrame, area: Area, span_text
     the area (councils, combined authorities and bodies matched to a place); central government counts in
     'All areas' only."""
     mapped, total = float(areas["spend"].sum() or 0), total_spend(years)
-    whole_text = "all spend" if area.level == "national" else f"spend by {plain(area.name)} buyers"  # a caption
+    whole_text = "all spend" if area.level == "national" else f"spend by {area.name} buyers"
     return (
         f"The map counts buyers placed in an area (councils, combined authorities and bodies matched to a place): "
         f"{money(mapped)} of the {money(total)} of {whole_text} in {span_text}. The rest, most of it central "

@@ -19,6 +19,7 @@ from dashboard import db
 from dashboard.figure import Figure
 from dashboard.filters import Area, Filters
 from dashboard.marketplace import charts, logic
+from dashboard.safe_text import md, plain_sentence
 
 SOURCE = "Digital Marketplace spend data (Crown Commercial Service), via the warehouse marts"
 
@@ -56,7 +57,8 @@ class Focused:
         if self.years.height:
             return False
         st.info(
-            f"No marketplace spend is recorded for buyers in {self.focus.name} in {self.span}.", icon=":material/info:"
+            plain_sentence(f"No marketplace spend is recorded for buyers in {self.focus.name} in {self.span}."),
+            icon=":material/info:",
         )
         return True
 
@@ -92,7 +94,7 @@ def top(tab: Focused) -> None:
 
 def never(tab: Focused) -> None:
     never = db.query("marketplace_never_bought", area_level=tab.focus.level, area_code=tab.focus.code)
-    st.markdown(f"**{charts.never_title(never, tab.focus.name)}**")
+    st.markdown(md("**{title}**", title=charts.never_title(never, tab.focus.name)))
     st.caption(logic.NEVER_NOTE)
     if never.height:
         table, name = charts.never_table(never), "councils never bought"

@@ -8,7 +8,8 @@ import datetime as dt
 import polars as pl
 
 from dashboard.filters import echo
-from dashboard.format import long_date, plain
+from dashboard.format import long_date
+from dashboard.safe_text import md
 from pipelines.ministers.digital import KEYWORD_RULES, RULE_GOVUK, RULE_NONE, RULE_OVERRIDE, RULE_TITLE
 
 AS_OF_KEY = "as_of"
@@ -215,7 +216,9 @@ def without_notice(summary: pl.DataFrame) -> str | None:
     The names are IfG's (third-party text), so they are escaped for the Markdown the warning renders.
     """
     without = departments_without(summary)
-    return "**✗ No minister holding digital responsibility:** " + "; ".join(map(plain, without)) if without else None
+    return (
+        md("**✗ No minister holding digital responsibility:** {names}", names="; ".join(without)) if without else None
+    )
 
 
 def headline(summary: pl.DataFrame, as_of: dt.date, data_end: dt.date | None = None) -> str:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from dashboard.filters import NATIONAL_LABEL, Filters
-from dashboard.format import fixed, long_date, money, pct, plain
+from dashboard.format import fixed, long_date, money, pct
+from dashboard.safe_text import md
 
 SME_LABEL = "Total spend with SMEs"
 MARKET_LABEL = "Digital Marketplace spend"
@@ -109,7 +110,7 @@ def ministers_card(departments: pl.DataFrame, as_of: dt.date | None) -> Card:
     without = departments.filter(~pl.col("has_digital_minister"))
     count = without.height
     noun = "ministerial department has" if count == 1 else "ministerial departments have"
-    note = "Without: " + ", ".join(map(plain, without["name"].to_list())) if count else None  # shown as Markdown
+    note = md("Without: {names}", names=", ".join(without["name"].to_list())) if count else None  # Markdown
     return Card(
         "Departments without a digital minister",
         f"{count} {noun} no minister holding digital responsibility on {long_date(as_of)}, the last date in the data",

@@ -24,9 +24,9 @@ build = tabs.Build(
     build_rows.row(0, named=True), db.query("data_files"), db.query("data_match_rates"), logic.column_config()
 )
 ui.headline(logic.headline(build.record, build.files, build.rates))
-st.caption(logic.build_caption(build.record))
+st.caption(logic.build_caption(build.record))  # markdown-safe: md() in logic
 if warning := logic.skipped_warning(build.files):
-    st.warning(warning, icon=":material/warning:")
+    st.warning(warning, icon=":material/warning:")  # markdown-safe: md() in logic.skipped_warning
 ui.link_warnings(logic.section_notice(st.query_params.get_all(logic.SECTION_KEY)))
 
 for section, draw in zip(

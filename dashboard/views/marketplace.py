@@ -15,6 +15,7 @@ from dashboard import db
 from dashboard.filters import current
 from dashboard.marketplace import charts, logic, tabs
 from dashboard.marketplace.tabs import SOURCE
+from dashboard.safe_text import md, plain_sentence
 
 filters = current()
 months = db.query("complete_months")
@@ -28,9 +29,9 @@ if not years.height:
     ui.empty_state(logic.empty_message(area, span))
 ui.headline(logic.headline(area, years, span))
 note = logic.partial_year_note(months, filters.years_in_range)
-st.caption(f"Filters: {filters.describe()}." + (f" {note}" if note else ""))
+st.caption(plain_sentence(f"Filters: {filters.describe()}." + (f" {note}" if note else "")))
 if provisional := logic.provisional_note(db.query("marketplace_provisional")):
-    st.caption(provisional)
+    st.caption(plain_sentence(provisional))
 
 # A link's values are checked before the widgets drop unknown ones silently; a new area resets the map level.
 links = {key: st.query_params.get_all(key) for key in logic.LINK_KEYS}
@@ -54,22 +55,29 @@ choice = st.selectbox(
 )
 focus = logic.resolve_focus(choice, area, level, areas)
 if not focus.whole_area:
-    st.info(f"**Focused on {focus.name}**: the tabs below show {focus.name} only.", icon=":material/filter_alt:")
-    clear = f"Clear focus (show {logic.place(area)})"
-    st.button(clear, on_click=logic.clear_focus, args=(st.session_state, options), icon=":material/close:")
+    st.info(
+        md("**Focused on {name}**: the tabs below show {name} only.", name=focus.name), icon=":material/filter_alt:"
+    )
+    clear = md("Clear focus (show {place})", place=logic.place(area))
+    st.button(
+        clear,  # markdown-safe: md() above
+        on_click=logic.clear_focus,
+        args=(st.session_state, options),
+        icon=":material/close:",
+    )
 
 highlight = None if focus.whole_area else focus.code
 view = charts.map_view(areas, measure, level_label, span, highlight_code=highlight, basemap=logic.basemap_from_env())
-st.markdown(f"**{view.title}**")
+st.markdown(md("**{title}**", title=view.title))
 map_col, key_col = st.columns([3, 1])
 map_key = logic.map_key(st.session_state)
 map_col.pydeck_chart(
     view.deck, on_select="rerun", selection_mode="single-object", key=map_key, height=520, alt=view.alt
 )
 key_col.vega_lite_chart(ui.spec(view.legend.build, *view.legend.args), alt=view.legend.alt)
-key_col.caption(f"{view.caption} {logic.map_coverage(areas, years, area, span)}")
+key_col.caption(plain_sentence(f"{view.caption} {logic.map_coverage(areas, years, area, span)}"))
 if measure.column == "spend_per_1000":
-    key_col.caption(logic.population_note(db.query("population_year")["population_year"][0]))
+    key_col.caption(plain_sentence(logic.population_note(db.query("population_year")["population_year"][0])))
 ui.numbers_table(view.table, key="market_map", label="Show the map's numbers as a table")
 map_extra = f"{level_label}, {measure.label}"
 ui.download_buttons(

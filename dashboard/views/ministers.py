@@ -19,6 +19,7 @@ from dashboard.figure import Figure
 from dashboard.filters import current
 from dashboard.format import long_date
 from dashboard.ministers import charts, logic
+from dashboard.safe_text import md
 
 filters = current()
 st.title("Ministers and digital responsibility")
@@ -48,7 +49,7 @@ as_of = st.date_input(
     "As of", value=data_end, min_value=earliest, max_value=data_end, key=logic.AS_OF_KEY, bind="query-params",
     format="DD/MM/YYYY", width=220, help="Show who was in post on this date. The link to this page carries the date.",
 )  # fmt: skip
-st.caption(f"Appointments recorded up to {long_date(data_end)}; later changes are not in the data.")
+st.caption(md("Appointments recorded up to {day}; later changes are not in the data.", day=long_date(data_end)))
 
 rows = db.query("ministers_departments_as_of", as_of=as_of)
 summary = logic.department_summary(rows)
@@ -57,7 +58,7 @@ if summary.is_empty():
 ui.headline(logic.headline(summary, as_of, data_end))
 st.caption(logic.DEPARTMENTS_USED)
 if notice := logic.without_notice(summary):
-    st.warning(notice, icon=":material/person_off:")
+    st.warning(notice, icon=":material/person_off:")  # markdown-safe: md() in logic.without_notice
 
 on_date = f"as of {as_of.isoformat()}"
 show(charts.coverage_figure(summary, as_of), "ministers_coverage", "digital ministers by department", on_date)
@@ -73,7 +74,13 @@ with st.expander("How a post is classified as carrying digital responsibility"):
 
 st.subheader("Turnover in digital posts")
 date_from, date_to = logic.period_bounds(filters.fy_from, filters.fy_to, data_end)
-st.caption(f"{long_date(date_from)} to {long_date(date_to)}: the financial years chosen in the sidebar.")
+st.caption(
+    md(
+        "{start} to {end}: the financial years chosen in the sidebar.",
+        start=long_date(date_from),
+        end=long_date(date_to),
+    )
+)
 period = {"date_from": date_from, "date_to": date_to, "today": data_end}
 appointments = db.query("ministers_digital_appointments", **period)
 if appointments.is_empty():

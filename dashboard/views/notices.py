@@ -16,6 +16,7 @@ from dashboard import components as ui
 from dashboard import db
 from dashboard.filters import current
 from dashboard.notices import charts, logic
+from dashboard.safe_text import plain_sentence
 
 filters = current()
 st.title("Contracts Finder")
@@ -38,11 +39,11 @@ if by_month.is_empty() and expiring.is_empty():
     ui.empty_state(logic.empty_message(place, span))
 total = logic.totals(shares)
 if coverage := logic.coverage_note(db.query("notices_coverage").row(0, named=True)):
-    st.caption(coverage)
+    st.caption(plain_sentence(coverage))
 
 st.subheader("Notices published")
 if by_month.is_empty():
-    st.info(f"No notices were published by buyers in {place} {span}.", icon=":material/filter_alt_off:")
+    st.info(plain_sentence(f"No notices were published by buyers in {place} {span}."), icon=":material/filter_alt_off:")
 else:
     notices = charts.notices_figure(by_month, span=span, place=place, n_notices=int(total["notices"] or 0))
     ui.chart_block(notices, key="contracts_notices", name="notices by buyer type", source=logic.SOURCE, filters=filters)
@@ -64,10 +65,15 @@ chosen = st.radio(
 if chosen != horizon:  # defensive: the radio disagrees with what was read before it
     horizon, until = chosen, logic.add_months(today, chosen)
     expiring = db.query("notices_expiring", **area, today=today, horizon_end=until)
-st.caption(f"Awarded contracts in {place} whose end date falls between {today:%d %B %Y} and {until:%d %B %Y}.")
+st.caption(
+    plain_sentence(f"Awarded contracts in {place} whose end date falls between {today:%d %B %Y} and {until:%d %B %Y}.")
+)
 extra = f"ending {today.isoformat()} to {until.isoformat()}"
 if expiring.is_empty():
-    st.info(f"No awarded contracts in {place} end in the next {horizon} months.", icon=":material/event_busy:")
+    st.info(
+        plain_sentence(f"No awarded contracts in {place} end in the next {horizon} months."),
+        icon=":material/event_busy:",
+    )
 else:
     months = charts.expiring_figure(expiring, today=today, until=until, horizon=horizon, place=place)
     name, source = "contracts ending", logic.SOURCE
@@ -81,4 +87,8 @@ else:
 
 with headline_slot:
     ui.headline(logic.headline(total, expiring.height, horizon, span))
-    st.caption(f"Filters: {filters.describe()}. Buyers count where they are; central government only in 'All areas'.")
+    st.caption(
+        plain_sentence(
+            f"Filters: {filters.describe()}. Buyers count where they are; central government only in 'All areas'."
+        )
+    )

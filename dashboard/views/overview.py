@@ -11,11 +11,12 @@ from dashboard import db
 from dashboard.filters import current, link_params
 from dashboard.marketplace import logic as market_logic
 from dashboard.overview import logic
+from dashboard.safe_text import md, plain_sentence
 
 filters = current()
 st.title("Technology procurement reform")
 ui.sample_banner()
-st.caption(f"Filters: {filters.describe()}")
+st.caption(plain_sentence(f"Filters: {filters.describe()}"))
 
 in_area = {
     "area_level": filters.area.level,
@@ -30,16 +31,12 @@ ministers_end = db.query("ministers_data_range")["last_change"][0]
 cards = [
     (logic.sme_card(db.query("overview_sme_latest")), "views/sme_spend.py", "SME spend by department"),
     (
-        logic.marketplace_card(
-            db.query("marketplace_area_years", **in_area), months, filters.area.label
-        ),
+        logic.marketplace_card(db.query("marketplace_area_years", **in_area), months, filters.area.label),
         "views/marketplace.py",
         "Digital Marketplace uptake",
     ),
     (
-        logic.coverage_card(
-            db.query("council_coverage", **in_area), filters, market_logic.span(filters, months)
-        ),
+        logic.coverage_card(db.query("council_coverage", **in_area), filters, market_logic.span(filters, months)),
         "views/marketplace.py",
         "See the councils that never have",
     ),
@@ -56,8 +53,8 @@ params = link_params(filters)
 for row in (cards[:2], cards[2:]):
     for column, (card, page, link) in zip(st.columns(2), row, strict=True):
         with column.container(border=True):
-            st.markdown(f"#### {card.title}")
-            st.metric(card.label, card.value, card.delta, help=card.help)
+            st.markdown(md("#### {title}", title=card.title))
+            st.metric(plain_sentence(card.label), card.value, card.delta, help=plain_sentence(card.help))
             if card.note:
-                st.caption(card.note)
-            st.page_link(page, label=link, icon=":material/arrow_forward:", query_params=params)
+                st.caption(card.note)  # markdown-safe: md() in overview.logic
+            st.page_link(page, label=plain_sentence(link), icon=":material/arrow_forward:", query_params=params)

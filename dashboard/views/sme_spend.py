@@ -13,6 +13,7 @@ from dashboard import components as ui
 from dashboard import db
 from dashboard.figure import Figure
 from dashboard.filters import current
+from dashboard.safe_text import plain_sentence
 from dashboard.sme_spend import charts, logic
 
 filters = current()
@@ -35,7 +36,7 @@ default = logic.default_year(years, filters.fy_from, filters.fy_to)
 links = {key: st.query_params.get_all(key) for key in (logic.YEAR_KEY, logic.DEPT_KEY)}
 ui.link_warnings(*logic.link_notices(links, years, labels, default))
 if filters.area.level != "national":
-    st.caption(logic.national_note(filters.area.label))
+    st.caption(plain_sentence(logic.national_note(filters.area.label)))
 
 year = st.selectbox(
     "Financial year of the annex",
@@ -55,7 +56,9 @@ with chart_col:
     if ranking.table.height:
         draw(ranking, "sme_ranking", "SME share by department", year)
     else:
-        st.info(f"The {year} annex has no department rows to rank; its measures are in the table below.")
+        st.info(
+            plain_sentence(f"The {year} annex has no department rows to rank; its measures are in the table below.")
+        )
 
 st.subheader("Each department over the years")
 series_id = st.selectbox(
@@ -70,20 +73,20 @@ label = labels[series_id]
 fy_from, fy_to, window_notice = logic.trend_window(years, filters.fy_from, filters.fy_to)
 trend = logic.trend_table(db.query("sme_series_trend", series_id=series_id, fy_from=fy_from, fy_to=fy_to))
 if window_notice:
-    st.caption(window_notice)
+    st.caption(plain_sentence(window_notice))
 if not trend.height:
-    st.info(logic.no_trend_message(label, fy_from, fy_to))
+    st.info(plain_sentence(logic.no_trend_message(label, fy_from, fy_to)))
 else:
     chart_col, note_col = st.columns([3, 1])
     with chart_col:
         figure = charts.trend_figure(trend, label, logic.aspiration_of(year_rows))
         draw(figure, "sme_trend", "SME share trend", f"{label} {fy_from} to {fy_to}")
-    note_col.markdown(logic.combined_note(trend) or "Each point is one published row of the annex.")
+    note_col.markdown(plain_sentence(logic.combined_note(trend) or "Each point is one published row of the annex."))
     note_col.caption("Comparisons over time need care: see the note beside the ranking.")
 
-st.subheader(f"Every measure in the {year} annex, as published")
+st.subheader(plain_sentence(f"Every measure in the {year} annex, as published"))
 measures = db.query("sme_year_measures", year=year)
-st.caption(logic.measures_caption(measures))
+st.caption(plain_sentence(logic.measures_caption(measures)))
 ui.numbers_table(measures, key="sme_measures", label=f"Show every measure for {year}", column_config=config)
 ui.download_buttons(
     measures, key="sme_measures", name="SME annex measures", source=logic.SOURCE, filters=None, extra=year

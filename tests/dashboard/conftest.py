@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import os
 import shutil
@@ -15,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
 from dashboard.components import DOWNLOADS_KEY
+from dashboard.safe_text import WORD_JOINER
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 #: page -> (its view, relative to app.py; its URL path, as app.py registers it with st.Page).
@@ -91,8 +93,14 @@ def run_page(page: str, query_params: dict | None = None, timeout: float = 90) -
     return at
 
 
+def as_read(markdown: str) -> str:
+    """Markdown from safe_text as a reader sees its characters: character references decoded, no word joiners."""
+    return html.unescape(markdown).replace(WORD_JOINER, "")
+
+
 def texts(at: AppTest) -> str:
-    """Everything a reader sees as text on the page (titles, markdown, captions, alerts, metrics)."""
+    """Everything a reader sees as text on the page (titles, markdown, captions, alerts, metrics), with the
+    character references safe_text writes decoded (`as_read`)."""
     parts: list[str] = []
     for group in (
         at.title,
@@ -107,7 +115,7 @@ def texts(at: AppTest) -> str:
     ):
         parts.extend(str(e.value) for e in group)
     parts.extend(f"{m.label} {m.value}" for m in at.metric)
-    return "\n".join(parts)
+    return as_read("\n".join(parts))
 
 
 def download(at: AppTest, key: str) -> bytes:

@@ -76,3 +76,10 @@ def test_slug_makes_file_names_from_filters() -> None:
         == "top-suppliers-greater-manchester-2019-20-to-2021-22"
     )
     assert slug("'; drop table x; --") == "drop-table-x"
+
+
+def test_downloads_drop_nul_and_keep_the_rest_of_the_published_text() -> None:
+    name = "Leeds\x00 City\u202e Council\u200b " + "x" * 300
+    data = csv_bytes(pl.DataFrame({"buyer": [name]}), {"data_source": "test"})
+    assert "\x00" not in data.decode("utf-8-sig")
+    assert name.replace("\x00", "") in data.decode("utf-8-sig")  # bidi, zero-width and length as published

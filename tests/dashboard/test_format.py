@@ -115,10 +115,3 @@ def test_money_moves_up_a_unit_rather_than_read_1000_of_one() -> None:
 
 def test_not_a_number_is_no_figure() -> None:
     assert (money(float("nan")), pct(float("inf")), share_text(float("nan"))) == ("n/a", "n/a", "n/a")
-
-
-def test_plain_text_is_escaped_for_markdown() -> None:
-    from dashboard.format import plain
-
-    assert plain("![p](http://x) **b** $x$ :red[y]") == r"\!\[p\]\(http\://x\) \*\*b\*\* \$x\$ \:red\[y\]"
-    assert plain(None) == ""

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.dashboard.conftest import HOSTILE_VALUES, run_page
+from tests.dashboard.conftest import HOSTILE_VALUES, as_read, run_page
 
 #: Every page under random links (about 15 s): CI runs it; the fast tier (-m "not slow and not browser") does not.
 pytestmark = pytest.mark.slow
@@ -51,7 +51,7 @@ values = st.one_of(
 
 def assert_clean(at, page: str, params: dict) -> None:
     assert not at.exception, f"{page} {params!r}: {[e.message for e in at.exception]}"
-    shown = " ".join(str(e.value) for e in (*at.error, *at.warning, *at.markdown))
+    shown = " ".join(as_read(str(e.value)) for e in (*at.error, *at.warning, *at.markdown))
     assert "Binder Error" not in shown and "Parser Error" not in shown and "Catalog Error" not in shown
 
 
@@ -71,5 +71,5 @@ def test_every_bound_parameter_falls_back_with_a_notice(page: str, value: str, w
     value = value.replace("\x00", "")
     at = run_page(page, dict.fromkeys(BOUND[page], value))
     assert_clean(at, page, {"all": value})
-    notices = " ".join(w.value for w in at.warning)
+    notices = " ".join(as_read(w.value) for w in at.warning)
     assert "does not" in notices or "not a date" in notices or "not offer" in notices, notices[:300]

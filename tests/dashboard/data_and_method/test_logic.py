@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from pathlib import Path
 
 import polars as pl
@@ -53,8 +54,10 @@ def test_headline_sentence() -> None:
 def test_skipped_warning_lists_unreadable_first() -> None:
     text = logic.skipped_warning(FILES)
     assert text is not None
-    assert text.index("`x/c.csv` (unreadable): header not recognised") < text.index("`x/d.pdf` (ignored)")
-    assert "**2 files were not loaded**" in text
+    shown = html.unescape(text)
+    assert shown.index("- x/c.csv (unreadable): header not recognised") < shown.index("- x/d.pdf (ignored)")
+    assert "**2 files were not loaded**" in shown
+    assert "`x/c.csv`" not in text, "a path is shown as text, not in a code span a backtick could leave"
     assert logic.skipped_warning(FILES.filter(pl.col("status") == "loaded")) is None
 
 
@@ -65,7 +68,10 @@ def test_headline_counts_rows_restated_by_a_later_release() -> None:
     )
     assert "11 rows loaded, 1 rejected, 3 restated in another file, 24%" in logic.headline(BUILD, restated, RATES)
     check = logic.reconciliation(restated)
-    assert check.ok and "15 rows read = 11 loaded + 1 rejected + 3 superseded (restated in another file)" in check.sentence()
+    assert (
+        check.ok
+        and "15 rows read = 11 loaded + 1 rejected + 3 superseded (restated in another file)" in check.sentence()
+    )
 
 
 def test_reconciliation_flags_a_file_that_does_not_add_up() -> None:

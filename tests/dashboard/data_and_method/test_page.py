@@ -19,7 +19,7 @@ from polars.testing import assert_frame_equal
 from dashboard.data_and_method import logic
 from dashboard.format import share_text
 from pipelines.warehouse.buyers import read_aliases
-from tests.dashboard.conftest import HOSTILE_VALUES, download, independent, read_csv_download, run_page, texts
+from tests.dashboard.conftest import HOSTILE_VALUES, as_read, download, independent, read_csv_download, run_page, texts
 
 PROVENANCE = ["data_source", "data_built", "data_filters", "data_status"]
 
@@ -29,7 +29,7 @@ def section(name: str, **extra: object) -> dict:
 
 
 def headline_text(at) -> str:
-    return at.subheader[0].value
+    return as_read(at.subheader[0].value)
 
 
 def test_headline_matches_independent_query(wh: Path) -> None:
@@ -92,7 +92,7 @@ def test_reconciliation_is_shown(wh: Path) -> None:
     assert read == loaded + rejected + superseded and superseded > 0
     assert (
         f"Every file reconciles: {read:,} rows read = {loaded:,} loaded + {rejected:,} rejected"
-        f" + {superseded:,} superseded (restated in another file)" in at.success[0].value
+        f" + {superseded:,} superseded (restated in another file)" in as_read(at.success[0].value)
     )
 
 
@@ -127,7 +127,9 @@ def test_revisions_section_matches_the_raw_release_totals(wh: Path) -> None:
     assert restated.height > 0
     net = float(restated["net"].sum())
     shown = texts(at)
-    assert f"**{restated.height} month(s) were restated by a later release, by {logic.signed_pounds(net)} in all" in shown
+    assert (
+        f"**{restated.height} month(s) were restated by a later release, by {logic.signed_pounds(net)} in all" in shown
+    )
     table = read_csv_download(download(at, "data_revisions_csv"))
     assert table.height == int(restated["n"].sum())
     superseded = read_csv_download(download(at, "data_superseded_csv"))
@@ -231,7 +233,7 @@ def test_area_deep_link_leaves_the_figures_unchanged(wh: Path) -> None:
 def test_hostile_section_falls_back_with_a_notice(wh: Path, value: str) -> None:
     at = run_page("data", section(value))
     assert not at.exception
-    notices = [w.value for w in at.warning if "does not have" in w.value]
+    notices = [as_read(w.value) for w in at.warning if "does not have" in as_read(w.value)]
     assert notices and "showing Sources instead" in notices[0]
     assert len(notices[0]) < 300, "a long value is not echoed in full"
     assert "Every file reconciles" in texts(at)
@@ -266,7 +268,9 @@ def skipped_warehouse(sample_raw: Path, tmp_path_factory: pytest.TempPathFactory
         shutil.copytree(sample_raw / folder, raw / folder)
     extra = raw / "sme-spend"
     (extra / "zz-garbage.csv").write_text("colour,flavour\nred,sweet\n", encoding="utf-8")
-    (extra / "zz-broken-ccs.csv").write_text("FrameworkName,Lot,SupplierName,EvidencedSpend\nx,1,y,5\n", encoding="utf-8")
+    (extra / "zz-broken-ccs.csv").write_text(
+        "FrameworkName,Lot,SupplierName,EvidencedSpend\nx,1,y,5\n", encoding="utf-8"
+    )
     (extra / "zz-empty.csv").write_bytes(b"")
     first = sorted(extra.glob("sme-spend-*.csv"))[0]
     shutil.copyfile(first, extra / "zz-copy.csv")
@@ -282,10 +286,10 @@ def test_warning_panel_names_skipped_and_unreadable_files(skipped_warehouse: Pat
     assert not at.exception
     skipped = independent(skipped_warehouse, "SELECT rel_path, status FROM build_files WHERE status <> 'loaded'")
     assert set(skipped["status"]) == {"unreadable", "unrecognised", "empty", "duplicate", "ignored"}
-    panel = next(w.value for w in at.warning if "not loaded" in w.value)
+    panel = next(as_read(w.value) for w in at.warning if "not loaded" in as_read(w.value))
     assert f"**{skipped.height} files were not loaded**" in panel
     for path, status in skipped.rows():
-        assert f"`{path}` ({status})" in panel
+        assert f"- {path} ({status})" in panel
     n_files, n_loaded = independent(
         skipped_warehouse, "SELECT count(*), count(*) FILTER (WHERE status = 'loaded') FROM build_files"
     ).row(0)

@@ -12,7 +12,7 @@ import pytest
 from dashboard.format import money
 from dashboard.marketplace import charts
 from tests.conftest import HOSTILE_SUPPLIER
-from tests.dashboard.conftest import HOSTILE_VALUES, download, independent, read_csv_download, run_page, texts
+from tests.dashboard.conftest import HOSTILE_VALUES, as_read, download, independent, read_csv_download, run_page, texts
 from tests.dashboard.marketplace.frames import GM, rows_by
 
 PAGE_PARAMS = ("map_level", "map_measure", "market_period", "market_view", "market_focus")
@@ -339,7 +339,9 @@ def test_empty_state_for_an_area_and_year_with_no_spend(wh: Path) -> None:
              AND spend_code_id IN (SELECT spend_code_id FROM fact_marketplace_spend)""",
         y=year,
     ).row(0)
-    assert f"No Digital Marketplace spend is recorded for buyers in {name} in {first:%B %Y} to {last:%B %Y}" in texts(at)
+    assert f"No Digital Marketplace spend is recorded for buyers in {name} in {first:%B %Y} to {last:%B %Y}" in texts(
+        at
+    )
     assert not at.get("deck_gl_json_chart")
 
 
@@ -347,13 +349,13 @@ def test_empty_state_for_an_area_and_year_with_no_spend(wh: Path) -> None:
 def test_hostile_page_links_fall_back_with_notices(wh: Path, value: str) -> None:
     at = run_page("marketplace", dict.fromkeys(PAGE_PARAMS, value) | {"area": GM})
     assert not at.exception
-    warnings = " ".join(w.value for w in at.warning)
+    warnings = " ".join(as_read(w.value) for w in at.warning)
     for what in ("map level", "map measure", "period", "tab", "focus"):
         assert f"asked for the {what}" in warnings
     assert at.radio(key="map_level").value == "Councils in the selected area"
     assert at.radio(key="map_measure").value == "Spend"
     assert at.selectbox(key="market_focus").value == f"Whole of {GM} (no focus)"
-    assert len(max((w.value for w in at.warning), key=len)) < 400, "a long value is not echoed in full"
+    assert len(max((as_read(w.value) for w in at.warning), key=len)) < 400, "a long value is not echoed in full"
 
 
 def test_the_newest_months_are_said_to_be_provisional(wh: Path) -> None:
@@ -369,7 +371,7 @@ def test_the_newest_months_are_said_to_be_provisional(wh: Path) -> None:
            ORDER BY framework_family, month""",
     )
     assert newest.height > 0
-    caption = next(c.value for c in at.caption if c.value.startswith("Provisional: "))
+    caption = next(as_read(c.value) for c in at.caption if as_read(c.value).startswith("Provisional: "))
     for (family,), rows in newest.group_by("framework_family", maintain_order=True):
         months = " and ".join(f"{m:%b %Y}" for m in rows["month"].to_list())
         assert f"{family} {months}" in caption

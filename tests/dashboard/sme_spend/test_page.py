@@ -10,7 +10,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from dashboard.sme_spend import logic
-from tests.dashboard.conftest import HOSTILE_VALUES, download, independent, read_csv_download, run_page, texts
+from tests.dashboard.conftest import HOSTILE_VALUES, as_read, download, independent, read_csv_download, run_page, texts
 from tests.dashboard.sme_spend.frames import title_text
 
 FCDO = "Foreign, Commonwealth and Development Office"
@@ -53,7 +53,7 @@ def test_headline_matches_an_independent_count(wh: Path) -> None:
     ).row(0)
     assert 0 < met < n  # the sample has departments on both sides of the line
     assert f"{met} of {n} departments met the 33% aspiration in {year}; central government overall {total:.1f}%" in [
-        s.value for s in at.subheader
+        as_read(s.value) for s in at.subheader
     ]
     assert at.selectbox(key="sme_year").value == year
     assert at.selectbox(key="sme_dept").value == "TOTAL"
@@ -124,7 +124,7 @@ def test_measures_table_download_is_the_annex_as_published(wh: Path) -> None:
 def test_tables_are_drawn_only_once_their_expander_is_opened(wh: Path) -> None:
     at = run_page("sme_spend")
     assert not at.dataframe, "closed expanders mount no data grid (it slowed the first chart by ~0.5 s)"
-    labels = [e.label for e in at.expander]
+    labels = [as_read(e.label) for e in at.expander]
     year = latest_year(wh)
     assert f"Show every measure for {year}" in labels and "Show the numbers as a table" in labels
     at.session_state["sme_measures_table"] = True  # what opening the expander does
@@ -147,7 +147,7 @@ def test_deep_link_to_a_year_and_a_lineage_with_two_rows(wh: Path) -> None:
     assert not at.warning
     assert at.selectbox(key="sme_year").value == "2016/17"
     assert at.selectbox(key="sme_dept").value == "FCDO"
-    assert "in 2016/17;" in at.subheader[0].value
+    assert "in 2016/17;" in as_read(at.subheader[0].value)
     assert set(read_csv_download(download(at, "sme_ranking_csv"))["financial_year"]) == {"2016/17"}
     got = read_csv_download(download(at, "sme_trend_csv"))
     expected = independent(
@@ -180,7 +180,7 @@ def test_a_year_outside_the_shared_range_is_still_allowed(wh: Path) -> None:
     assert not at.exception
     assert not at.warning
     assert at.selectbox(key="sme_year").value == "2013/14"
-    assert "in 2013/14" in at.subheader[0].value
+    assert "in 2013/14" in as_read(at.subheader[0].value)
 
 
 def test_area_link_leaves_the_national_figures_unchanged(wh: Path) -> None:
@@ -200,8 +200,8 @@ def test_hostile_year_falls_back_with_a_notice(wh: Path, value: str) -> None:
     at = run_page("sme_spend", {"sme_year": value})
     assert not at.exception
     assert at.selectbox(key="sme_year").value == latest_year(wh)
-    assert any("financial year" in w.value and "showing" in w.value for w in at.warning)
-    assert all(len(w.value) < 300 for w in at.warning)  # a 10,000-character value is not echoed in full
+    assert any("financial year" in w.value and "showing" in as_read(w.value) for w in at.warning)
+    assert all(len(as_read(w.value)) < 300 for w in at.warning)  # a 10,000-character value is not echoed in full
 
 
 @pytest.mark.parametrize("value", [*HOSTILE_VALUES, "TOTAL", "FCDO"])
@@ -209,14 +209,14 @@ def test_hostile_department_falls_back_with_a_notice(wh: Path, value: str) -> No
     at = run_page("sme_spend", {"sme_dept": value})
     assert not at.exception
     assert at.selectbox(key="sme_dept").value == "TOTAL"
-    assert any("department" in w.value and logic.TOTAL_LABEL in w.value for w in at.warning)
+    assert any("department" in w.value and logic.TOTAL_LABEL in as_read(w.value) for w in at.warning)
 
 
 def test_page_works_without_marketplace_or_ministers(sparse_warehouse: Path, use_warehouse) -> None:
     use_warehouse(sparse_warehouse)
     at = run_page("sme_spend")
     assert not at.exception
-    assert "departments met the 33% aspiration" in at.subheader[0].value
+    assert "departments met the 33% aspiration" in as_read(at.subheader[0].value)
     assert len(at.get("vega_lite_chart")) == 2
 
 
@@ -224,6 +224,6 @@ def test_empty_state_when_no_sme_annex_is_loaded(no_sme_warehouse: Path, use_war
     use_warehouse(no_sme_warehouse)
     at = run_page("sme_spend")
     assert not at.exception
-    assert any("No SME spend figures are loaded" in i.value for i in at.info)
+    assert any("No SME spend figures are loaded" in as_read(i.value) for i in at.info)
     assert not at.get("vega_lite_chart")
     assert not [s for s in at.selectbox if s.key == "sme_year"]  # the page stopped before its widgets
