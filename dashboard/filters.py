@@ -17,7 +17,7 @@ import streamlit as st
 
 from dashboard import db
 from dashboard.format import year_span
-from dashboard.safe_text import plain_sentence
+from dashboard.safe_text import for_display, plain_sentence
 
 AREA_KEY = "area"
 YEARS_KEY = "years"
@@ -55,17 +55,18 @@ class Filters:
 
 
 def area_choices(frame: pl.DataFrame) -> list[Area]:
-    """Areas with unique labels (a region and a combined authority can share a name)."""
-    names = frame["area_name"].to_list()
+    """Areas with unique labels (a region and a combined authority can share a name). Names are third-party
+    text, cleaned for display once here (safe_text.for_display), since every page's sentences carry them."""
+    names = [for_display(name) for name in frame["area_name"].to_list()]
     areas = []
-    for row in frame.iter_rows(named=True):
+    for row, name in zip(frame.iter_rows(named=True), names, strict=True):
         if row["area_level"] == "national":
             label = NATIONAL_LABEL
-        elif names.count(row["area_name"]) > 1:
-            label = f"{row['area_name']} ({LEVEL_NAMES[row['area_level']]})"
+        elif names.count(name) > 1:
+            label = f"{name} ({LEVEL_NAMES[row['area_level']]})"
         else:
-            label = row["area_name"]
-        areas.append(Area(row["area_level"], row["area_code"], row["area_name"], label))
+            label = name
+        areas.append(Area(row["area_level"], row["area_code"], name, label))
     return areas
 
 

@@ -43,3 +43,13 @@ def fixture_warehouse(sample_raw: Path, tmp_path_factory: pytest.TempPathFactory
     out = tmp_path_factory.mktemp("wh") / "warehouse.duckdb"
     build(sample_raw, out)
     return out
+
+
+@pytest.fixture(scope="session")
+def hostile_warehouse(fixture_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture warehouse with every third-party name drawn from tests/hostile.py's corpus."""
+    from tests.hostile import make_hostile
+
+    out = tmp_path_factory.mktemp("hostile") / "warehouse.duckdb"
+    make_hostile(fixture_warehouse, out)
+    return out
