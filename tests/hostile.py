@@ -75,15 +75,16 @@ def make_hostile(src: Path, out: Path) -> dict[str, int]:
                JOIN information_schema.tables t USING (table_schema, table_name)
                WHERE t.table_type = 'BASE TABLE' AND c.data_type = 'VARCHAR' ORDER BY 1, 2"""
         ).fetchall()
+        # Identifiers come from the warehouse's own catalogue, filtered by TEXT_COLUMNS, never from data.
         chosen = [(t, c) for t, c in columns if c in TEXT_COLUMNS]
-        union = " UNION ".join(f'SELECT "{c}" AS old FROM "{t}" WHERE "{c}" IS NOT NULL' for t, c in chosen)
-        olds = [row[0] for row in con.execute(f"SELECT DISTINCT old FROM ({union}) ORDER BY old").fetchall()]
+        union = " UNION ".join(f'SELECT "{c}" AS old FROM "{t}" WHERE "{c}" IS NOT NULL' for t, c in chosen)  # noqa: S608
+        olds = [row[0] for row in con.execute(f"SELECT DISTINCT old FROM ({union}) ORDER BY old").fetchall()]  # noqa: S608
         con.execute("CREATE TEMP TABLE hostile_map (old VARCHAR PRIMARY KEY, new VARCHAR)")
         con.executemany("INSERT INTO hostile_map VALUES (?, ?)", [(old, payload(i)) for i, old in enumerate(olds)])
         counts = {}
         for table, column in chosen:
             counts[f"{table}.{column}"] = con.execute(
-                f'UPDATE "{table}" SET "{column}" = m.new FROM hostile_map m WHERE "{table}"."{column}" = m.old'
+                f'UPDATE "{table}" SET "{column}" = m.new FROM hostile_map m WHERE "{table}"."{column}" = m.old'  # noqa: S608
             ).fetchall()[0][0]
         con.execute("CHECKPOINT")
     finally:
