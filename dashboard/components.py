@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard import db, export
 from dashboard.figure import Figure, alt_with_finding
 from dashboard.filters import Filters
-from dashboard.safe_text import display_expr, plain_sentence
+from dashboard.safe_text import SENTENCE_CAP, display_expr, for_display, plain_sentence
 
 DOWNLOADS_KEY = "_downloads"  # registry of download builders, so tests can fetch the exact bytes
 
@@ -175,7 +175,18 @@ def spec(builder: Callable[..., alt.TopLevelMixin], *args: object, **kwargs: obj
     classes), on every run of every session. The builders are pure functions of their arguments, so
     the spec is cached on them: a new session on a common view (the default filters, say) reuses it.
     """
-    return _spec(f"{builder.__module__}.{builder.__qualname__}", builder, args, kwargs)
+    shown_args = tuple(_for_chart(arg) for arg in args)
+    shown_kwargs = {name: _for_chart(value) for name, value in kwargs.items()}
+    return _spec(f"{builder.__module__}.{builder.__qualname__}", builder, shown_args, shown_kwargs)
+
+
+def _for_chart(value: object) -> object:
+    """A chart draws names as text: cleaned for display like a grid's (no bidi or zero-width characters,
+    capped), so a name cannot reorder an axis label; downloads keep the frame as it is."""
+    if isinstance(value, pl.DataFrame):
+        text = [name for name, dtype in value.schema.items() if dtype == pl.String]
+        return value.with_columns([display_expr(name) for name in text]) if text else value
+    return for_display(value, SENTENCE_CAP) if isinstance(value, str) else value
 
 
 # Bounded: a spec is tens of kB; views nobody has asked for in an hour (or from a replaced warehouse) go.

@@ -71,9 +71,9 @@ def area_choices(frame: pl.DataFrame) -> list[Area]:
 
 
 def echo(value: str) -> str:
-    """A value from a link, quoted and shortened, safe to show back on the page."""
-    shown = value if len(value) <= MAX_ECHO else value[:MAX_ECHO] + "..."
-    return repr(shown)
+    """A value from a link, quoted, cleaned and shortened for display (safe_text.for_display); the sentence
+    it goes into is escaped where it is shown (components.link_warnings)."""
+    return f"'{for_display(value, MAX_ECHO)}'"
 
 
 def link_notice(values: list[str], valid: Iterable[str], what: str, fallback: str) -> str | None:

@@ -82,3 +82,11 @@ def display_expr(column: str) -> pl.Expr:
         .otherwise(col)
         .alias(column)
     )
+
+
+def html_text_expr(column: str, alias: str) -> pl.Expr:
+    """`display_expr` then HTML-escaped, for a text column a pydeck HTML tooltip interpolates."""
+    escaped = display_expr(column)
+    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#39;")):
+        escaped = escaped.str.replace_all(char, entity, literal=True)
+    return escaped.alias(alias)

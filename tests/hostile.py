@@ -11,6 +11,7 @@ categories are untouched, so every page still has something to draw. Each payloa
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -90,6 +91,15 @@ def make_hostile(src: Path, out: Path) -> dict[str, int]:
     finally:
         con.close()
     return counts
+
+
+def unescaped(body: str) -> list[str]:
+    """Markers of payloads that reach a Markdown `body` as written (with their punctuation), not escaped."""
+    return [
+        marker
+        for marker, text in CORPUS
+        if marker in body and re.search(r"[!-/:-@\[-`{-~]", for_display(text)) and for_display(text) in body
+    ]
 
 
 def shown_as_written(text: str) -> list[str]:

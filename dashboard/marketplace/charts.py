@@ -19,6 +19,7 @@ import pydeck as pdk
 from dashboard.figure import FAMILY_COLOURS, GBP_LABELS, GBP_TOOLTIP, PALETTE, Figure, aspiration_rule, titled
 from dashboard.format import money, ordinal, pct
 from dashboard.marketplace.logic import Basemap, Measure
+from dashboard.safe_text import display_expr, html_text_expr
 from dashboard.scalars import day, number
 
 RAMP = ["#DEEBF7", "#9ECAE1", "#4292C6", "#2171B5", "#08306B"]  # light to dark blue, 5 classes
@@ -108,12 +109,13 @@ def view_for(frame: pl.DataFrame, height_px: int = 480) -> dict[str, float]:
 
 
 TOOLTIP_HTML = (
-    "<b>{area_name}</b><br/>Spend: {spend_text}<br/>Spend per 1,000 residents: {per_1000_text}<br/>"
+    "<b>{tooltip_name}</b><br/>Spend: {spend_text}<br/>Spend per 1,000 residents: {per_1000_text}<br/>"
     "Buying organisations: {n_buyers}<br/>SME share of spend: {sme_text}<br/><i>Band: {band_label}</i>"
 )
 PROPERTY_COLUMNS = (
     "area_code",
     "area_name",
+    "tooltip_name",  # the name cleaned and HTML-escaped: the tooltip is HTML (safe_text.html_text_expr)
     "spend_text",
     "per_1000_text",
     "n_buyers",
@@ -132,6 +134,8 @@ def map_deck(
         .then(4)
         .otherwise(1)
         .alias("line_width"),
+        html_text_expr("area_name", "tooltip_name"),
+        display_expr("area_name").alias("label_name"),
     )
     shaped = frame.filter(pl.col("geometry").is_not_null())
     features = [
@@ -196,9 +200,9 @@ def map_deck(
             pdk.Layer(
                 "TextLayer",
                 id="market-labels",
-                data=frame.select("area_name", "longitude", "latitude").drop_nulls().to_dicts(),
+                data=frame.select("label_name", "longitude", "latitude").drop_nulls().to_dicts(),
                 get_position=["longitude", "latitude"],
-                get_text="area_name",
+                get_text="label_name",
                 get_size=12,
                 get_color=[11, 12, 12, 255],
                 background=True,

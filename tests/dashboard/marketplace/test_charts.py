@@ -48,8 +48,19 @@ def test_map_deck_layers_tooltips_and_offline_default() -> None:
 def test_map_deck_tooltip_names_every_measure() -> None:
     deck = charts.map_deck(charts.classify(map_frame(), logic.MEASURES["Spend"]))
     html = deck._tooltip["html"]
-    for field in ("{area_name}", "{spend_text}", "{per_1000_text}", "{n_buyers}", "{sme_text}", "{band_label}"):
+    for field in ("{tooltip_name}", "{spend_text}", "{per_1000_text}", "{n_buyers}", "{sme_text}", "{band_label}"):
         assert field in html
+
+
+def test_map_tooltip_and_labels_show_a_hostile_name_as_text() -> None:
+    """The tooltip is HTML: the name it interpolates is escaped; the map's labels are cleaned for display."""
+    frame = map_frame().with_columns(pl.lit("<img src=x onerror=alert(1)>\u202e & 'q'").alias("area_name"))
+    spec = json.loads(charts.map_deck(charts.classify(frame, logic.MEASURES["Spend"])).to_json())
+    areas = next(layer for layer in spec["layers"] if layer["id"] == "market-areas")
+    names = {f["properties"]["tooltip_name"] for f in areas["data"]["features"]}
+    assert names == {"&lt;img src=x onerror=alert(1)&gt; &amp; &#39;q&#39;"}
+    labels = next(layer for layer in spec["layers"] if layer["id"] == "market-labels")
+    assert {row["label_name"] for row in labels["data"]} == {"<img src=x onerror=alert(1)> & 'q'"}
 
 
 def test_basemap_only_when_configured() -> None:

@@ -45,7 +45,7 @@ def test_summary_headline_and_table() -> None:
         (["1999-01-01"], "outside the appointments data"),
         (["2026-11-26"], "the appointments data ends on 25 November 2026"),
         (["garbage"], "showing 25 November 2026, the last date in the data, instead"),
-        (["x" * 10_000], "..."),
+        (["x" * 10_000], "\u2026"),
     ],
 )
 def test_as_of_notice(values: list[str], expected: str | None) -> None:
