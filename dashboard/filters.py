@@ -90,6 +90,17 @@ def _check_link(key: str, valid: set[str], what: str, fallback: str) -> str | No
     return link_notice(st.query_params.get_all(key), valid, what, fallback)
 
 
+def years_count_notice(values: list[str]) -> str | None:
+    """A notice when a link's `years` is not a first and a last year (the range slider drops it silently)."""
+    if len(values) in (0, 2):
+        return None
+    shown = ", ".join(echo(v) for v in values[:4]) + (", ..." if len(values) > 4 else "")
+    return (
+        f"The link asked for the financial years {shown}, but a range is a first and a last year; "
+        "showing every year instead."
+    )
+
+
 def render_shared_filters() -> Filters:
     """Draw the area picker and year range in the sidebar; return the validated choice."""
     areas = area_choices(db.query("area_options"))
@@ -98,6 +109,7 @@ def render_shared_filters() -> Filters:
     notices = [
         _check_link(AREA_KEY, set(by_label), "the area", NATIONAL_LABEL),
         _check_link(YEARS_KEY, set(years), "the financial year", "every year"),
+        years_count_notice(st.query_params.get_all(YEARS_KEY)),
     ]
     for notice in filter(None, notices):
         st.warning(plain_sentence(notice), icon=":material/link_off:")

@@ -4,6 +4,7 @@ the timeline's lanes and period. Kept out of the page so they can be tested on s
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import polars as pl
 
@@ -85,6 +86,10 @@ DDCMS, DCMS again), so a rename is not counted as turnover.
 """
 
 
+#: The only date form a link's `as_of` may take (what the date box itself writes).
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def as_of_notice(values: list[str], earliest: dt.date, latest: dt.date) -> str | None:
     """A notice when a link's `as_of` is not an ISO date within the data (Streamlit would drop it silently).
 
@@ -93,8 +98,11 @@ def as_of_notice(values: list[str], earliest: dt.date, latest: dt.date) -> str |
     fallback = f"showing {long_date(latest)}, the last date in the data, instead"
     for value in values:
         try:
-            day = dt.date.fromisoformat(value)
+            # The date box takes YYYY-MM-DD only; fromisoformat alone would also take 2024-W27-5 or 20240701.
+            day = dt.date.fromisoformat(value) if ISO_DAY.fullmatch(value) else None
         except ValueError:
+            day = None
+        if day is None:
             return f"The link asked for the date {echo(value)}, which is not a date (YYYY-MM-DD); {fallback}."
         if day > latest:
             return (

@@ -119,3 +119,9 @@ def test_headline_names_the_last_date_as_the_end_of_the_data() -> None:
 def test_department_names_are_escaped_in_the_markdown_notice(name: str) -> None:
     summary = pl.DataFrame({"department": [name], "digital_ministers": [0]})
     assert logic.without_notice(summary) == "**✗ No minister holding digital responsibility:** " + plain_sentence(name)
+
+
+@pytest.mark.parametrize("value", ["2024-W27-5", "20240701", "2024-07-01T00:00", "2024-7-1"])
+def test_a_date_the_date_box_refuses_gets_the_not_a_date_notice(value: str) -> None:
+    notice = logic.as_of_notice([value], dt.date(2010, 1, 1), dt.date(2026, 6, 12))
+    assert notice is not None and "which is not a date (YYYY-MM-DD)" in notice

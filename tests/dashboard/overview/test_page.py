@@ -91,3 +91,13 @@ def test_the_overview_path_opens_the_overview_not_page_not_found(wh: Path) -> No
     assert not at.exception
     assert at.title and at.title[0].value == "Technology procurement reform"
     assert "Greater Manchester" in texts(at), "the link's filters survive the redirect"
+
+
+@pytest.mark.parametrize("values", [["2016/17", "2017/18", "2019/20"], ["2016/17"]])
+def test_a_years_link_that_is_not_a_first_and_last_year_gets_a_notice(wh: Path, values: list[str]) -> None:
+    """The range slider drops a years value of one or three years silently; the page says so."""
+    at = run_page("overview", {"years": values})
+    assert not at.exception
+    assert any("a range is a first and a last year" in as_read(w.value) for w in at.warning)
+    slider = at.select_slider(key="years")
+    assert slider.value == (slider.options[0], slider.options[-1]), "every year, as the notice says"
