@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode, urlsplit
 
-from dashboard.filters import NATIONAL_LABEL
-
+#: This package imports nothing of the dashboard at import time: dashboard/server.py imports it before Streamlit's
+#: runtime exists, and the modules with st.cache_* functions (db, filters) must be imported after it does.
 CALENDAR_PATH = "/feeds/contracts.ics"
 ATOM_PATH = "/feeds/it-notices.atom"
 
@@ -29,15 +29,19 @@ def origin(page_url: str | None) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def _area(area_label: str) -> dict[str, str]:
+    from dashboard.filters import NATIONAL_LABEL
+
+    return {} if area_label == NATIONAL_LABEL else {"area": area_label}
+
+
 def _query(params: dict[str, str]) -> str:
     return "?" + urlencode(params) if params else ""
 
 
 def calendar_url(base: str, area_label: str, scope: str, horizon: int) -> str:
-    params = {} if area_label == NATIONAL_LABEL else {"area": area_label}
-    return base + CALENDAR_PATH + _query({**params, "contracts": scope, "horizon": str(horizon)})
+    return base + CALENDAR_PATH + _query({**_area(area_label), "contracts": scope, "horizon": str(horizon)})
 
 
 def atom_url(base: str, area_label: str) -> str:
-    params = {} if area_label == NATIONAL_LABEL else {"area": area_label}
-    return base + ATOM_PATH + _query(params)
+    return base + ATOM_PATH + _query(_area(area_label))
