@@ -193,3 +193,63 @@ def test_fixture_department_advertising_matches_an_independent_recount(fixture_w
         counts[3] += bool(r["awarded_to_sme"])
     assert mart == {k: tuple(v) for k, v in expected.items()}
     assert len(mart) > 5
+
+
+# --------------------------------------------------------------------------------------------- the real extract
+
+
+def real_expected(path: Path) -> dict[str, tuple[str, float | None, bool]]:
+    """ocid -> (end date, value, is IT) from the raw JSON with the standard library: the newest release (by date,
+    then line) that has a standing award with a date and a contract end (award, else contract, else tender)."""
+    from pipelines.notices.cpv import it_cpv_rules
+    from tests.pipelines.notices.test_cpv import independent_is_it
+
+    rules = list(it_cpv_rules().select("prefix", "rule").iter_rows())
+    best: dict[str, tuple[tuple[str, int], str, float | None, bool]] = {}
+    for line, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not text.strip():
+            continue
+        rel = json.loads(text)
+        awards = [a for a in rel.get("awards") or [] if str(a.get("status") or "").lower() not in ("cancelled", "unsuccessful")]
+        if not any(a.get("date") for a in awards):
+            continue
+        periods = [a.get("contractPeriod") or {} for a in awards] + [c.get("period") or {} for c in rel.get("contracts") or []]
+        periods.append((rel.get("tender") or {}).get("contractPeriod") or {})
+        period = next((p for p in periods if p.get("startDate") or p.get("endDate")), {})
+        if not period.get("endDate"):
+            continue
+        amounts = [(a.get("value") or {}).get("amount") for a in awards]
+        amounts = [x for x in amounts if x is not None]
+        value = round(sum(amounts), 2) if amounts else ((rel.get("tender") or {}).get("value") or {}).get("amount")
+        rank = (rel["date"][:10], line)
+        if rel["ocid"] not in best or rank > best[rel["ocid"]][0]:
+            best[rel["ocid"]] = (rank, period["endDate"][:10], value, independent_is_it(rel, rules))
+    return {ocid: (end, value, it) for ocid, (_, end, value, it) in best.items()}
+
+
+def test_real_extract_pipeline_matches_the_raw_json(tmp_path: Path) -> None:
+    from tests.pipelines.notices.test_contracts_finder import REAL_OCDS
+
+    if not REAL_OCDS.exists():
+        pytest.skip(f"real Contracts Finder OCDS extract not present at {REAL_OCDS}")
+    raw = tmp_path / "raw" / "contracts-finder"
+    raw.mkdir(parents=True)
+    (raw / REAL_OCDS.name).write_bytes(REAL_OCDS.read_bytes())  # a temporary copy for the build, never in the repo
+    out = tmp_path / "warehouse.duckdb"
+    build(raw.parent, out)
+    con = duckdb.connect(str(out), read_only=True)
+    try:
+        got = {
+            ocid: (end.isoformat(), None if value is None else float(value), it)
+            for ocid, end, value, it in con.sql(
+                "SELECT contract_id, contract_end, value_gbp, is_it FROM mart_expiry_pipeline"
+            ).fetchall()
+        }
+    finally:
+        con.close()
+    expected = real_expected(REAL_OCDS)
+    assert got.keys() == expected.keys()
+    for ocid, (end, value, it) in expected.items():
+        assert got[ocid][0] == end and got[ocid][2] == it, ocid
+        assert got[ocid][1] == pytest.approx(value), ocid
+    assert (len(got), sum(1 for v in got.values() if v[2])) == (141, 29)
