@@ -2,7 +2,7 @@
 and the figures the page draws (builder + the table plotted + alt text, for components.chart_block).
 
 Colour is never the only cue: the two share lines also differ in point shape and dash, stacked bars carry the
-buyer type in their tooltips (and the table), and the expiring-contracts bars are labelled with their counts.
+buyer type in their tooltips (and the table), and the expiry pipeline's value bars are labelled with their counts.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ import datetime as dt
 import altair as alt
 import polars as pl
 
-from dashboard.figure import PALETTE, Figure, titled
-from dashboard.notices import logic
+from dashboard.figure import GBP_LABELS, GBP_TOOLTIP, PALETTE, Figure, titled
+from dashboard.format import money
+from dashboard.notices import logic, pipeline
 from dashboard.notices.logic import AWARDED, BUYER_TYPES, SUITABLE
 
 
@@ -77,13 +78,14 @@ def shares_chart(frame: pl.DataFrame, title: str) -> alt.Chart:
     )
 
 
-def expiring_chart(by_month: pl.DataFrame, title: str) -> alt.LayerChart:
-    """Contracts ending per month over the horizon (`logic.expiring_by_month`), counts labelled."""
+def pipeline_chart(months: pl.DataFrame, title: str) -> alt.LayerChart:
+    """Value of contracts ending per month over the window (`pipeline.by_month`), each bar labelled with its count."""
     x_title = "Month the contract ends"
-    base = alt.Chart(by_month).encode(
-        y=alt.Y("contracts:Q", title="Contracts ending (number)", axis=alt.Axis(tickMinStep=1, format="d")),
+    base = alt.Chart(months).encode(
+        y=alt.Y("value_gbp:Q", title="Value of contracts ending (£)", axis=alt.Axis(labelExpr=GBP_LABELS)),
         tooltip=[
             alt.Tooltip("yearmonth(end_month):T", title="Month", format="%B %Y"),
+            alt.Tooltip("value_gbp:Q", title="Value (£)", format=GBP_TOOLTIP),
             alt.Tooltip("contracts:Q", title="Contracts ending"),
         ],
     )
@@ -95,7 +97,7 @@ def expiring_chart(by_month: pl.DataFrame, title: str) -> alt.LayerChart:
         .mark_text(dy=-7, color=PALETTE[4])
         .encode(x=alt.X("yearmonth(end_month):T", title=x_title, bandPosition=0.5), text=alt.Text("contracts:Q"))
     )
-    return titled((bars + labels).properties(height=340), title)
+    return titled((bars + labels).properties(height=340), title, "Bar labels: number of contracts ending")
 
 
 def notices_figure(by_month: pl.DataFrame, *, span: str, place: str, n_notices: int) -> Figure:
@@ -126,14 +128,17 @@ def shares_figure(shares: pl.DataFrame, *, span: str, place: str) -> Figure:
     )
 
 
-def expiring_figure(expiring: pl.DataFrame, *, today: dt.date, until: dt.date, horizon: int, place: str) -> Figure:
-    """Contracts ending in each month of the horizon (the notices_expiring query)."""
-    months = logic.expiring_by_month(expiring, today, until)
+def pipeline_figure(
+    rows: pl.DataFrame, *, today: dt.date, until: dt.date, horizon: int, scope: str, place: str
+) -> Figure:
+    """Value and number of contracts ending in each month of the window (the expiry_pipeline query)."""
+    months = pipeline.by_month(rows, today, until)
     return Figure.of(
-        expiring_chart,
+        pipeline_chart,
         months,
-        logic.expiring_title(months, horizon),
+        pipeline.month_title(months, scope, horizon),
         table=months,
-        alt_text=f"Bar chart of the {expiring.height} awarded contracts in {place} ending in each "
-        f"month of the next {horizon} months.",
+        alt_text=f"Bar chart of the value of the {rows.height} {pipeline.noun(scope)} in {place} ending in each "
+        f"month of the next {horizon} months, {money(float(months['value_gbp'].sum()))} in all; each bar is "
+        "labelled with its number of contracts.",
     )

@@ -1,5 +1,5 @@
-"""The Contracts Finder notices page's rules as pure functions: the horizon and its link check, date arithmetic,
-frame shaping for the charts, the headline and the page's sentences. Kept out of the page so they can be tested on
+"""The Contracts Finder notices page's rules as pure functions: date arithmetic, frame shaping for the notices
+charts and the page's sentences (the expiry pipeline's are in notices/pipeline.py). Kept out of the page so they can be tested on
 small frames."""
 
 from __future__ import annotations
@@ -9,13 +9,9 @@ import datetime as dt
 
 import polars as pl
 
-from dashboard.filters import echo
 from dashboard.format import long_date, pct
 
 SOURCE = "Contracts Finder (Cabinet Office): OCDS releases and notice search"
-HORIZON_KEY = "horizon"
-HORIZONS = (6, 12, 24)
-DEFAULT_HORIZON = 12
 
 #: mart_notice_area.buyer_type in words, in the order the stacks are drawn.
 BUYER_TYPES = {
@@ -30,32 +26,9 @@ SUITABLE = "Marked suitable for SMEs (% of notices)"
 AWARDED = "Won by SMEs (% of awards stating supplier size)"
 
 
-def horizon_notice(values: list[str]) -> str | None:
-    """A notice when a link's `horizon` is not 6, 12 or 24 (Streamlit would drop it silently)."""
-    valid = {str(h) for h in HORIZONS}
-    for value in values:
-        if value not in valid:
-            return (
-                f"The link asked for a horizon of {echo(value)}, which this page does not offer (6, 12 or 24 months); "
-                f"showing {DEFAULT_HORIZON} months instead."
-            )
-    return None
-
-
 def span_words(fy_from: str, fy_to: str) -> str:
     """'in 2019/20' or 'from 2016/17 to 2026/27', to follow 'published'."""
     return f"in {fy_from}" if fy_from == fy_to else f"from {fy_from} to {fy_to}"
-
-
-def horizon_choice(state_value: object, url_values: list[str]) -> int:
-    """The horizon before its widget is drawn: the widget's last value, else the link's, else the default.
-
-    The headline and the empty state need it at the top of the page; the radio itself sits with the pipeline.
-    """
-    if state_value in HORIZONS:
-        return int(state_value)
-    valid = [int(v) for v in url_values if v in {str(h) for h in HORIZONS}]
-    return valid[-1] if valid and len(valid) == len(url_values) else DEFAULT_HORIZON
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -147,29 +120,6 @@ def shares_title(total: dict) -> str:
     return title
 
 
-def expiring_by_month(expiring: pl.DataFrame, today: dt.date, until: dt.date) -> pl.DataFrame:
-    """Contracts ending per calendar month from today's month to the horizon's, months with none included."""
-    months = pl.date_range(today.replace(day=1), until.replace(day=1), interval="1mo", eager=True).alias("end_month")
-    counts = expiring.group_by("end_month").agg(pl.len().cast(pl.Int64).alias("contracts"))
-    return (
-        pl.DataFrame(months)
-        .join(counts, on="end_month", how="left")
-        .with_columns(pl.col("contracts").fill_null(0))
-        .sort("end_month")
-    )
-
-
-def expiring_title(by_month: pl.DataFrame, horizon: int) -> str:
-    """'50 contracts end in the next 12 months; most (9) in March 2027'."""
-    total = int(by_month["contracts"].sum())
-    noun = "contract ends" if total == 1 else "contracts end"
-    title = f"{total} {noun} in the next {horizon} months"
-    if total:
-        top = by_month.sort(["contracts", "end_month"], descending=[True, False]).row(0, named=True)
-        title += f"; most ({top['contracts']}) in {top['end_month']:%B %Y}"
-    return title
-
-
 def safe_link(column: str = "url") -> pl.Expr:
     """The notice link only when it is an https:// address: notice-search files carry the URL as free text,
     and a 'javascript:' link in a clickable column would run in the reader's browser."""
@@ -177,55 +127,13 @@ def safe_link(column: str = "url") -> pl.Expr:
     return pl.when(url.str.to_lowercase().str.starts_with("https://")).then(url).otherwise(None)
 
 
-def expiring_table(expiring: pl.DataFrame) -> pl.DataFrame:
-    """The pipeline as a reader wants it, soonest first (the download carries exactly these columns)."""
-    return expiring.select(
-        pl.col("contract_end").alias("Contract ends"),
-        pl.col("title").alias("Title"),
-        pl.col("buyer_name").alias("Buyer"),
-        buyer_type_label().alias("Buyer type"),
-        pl.col("supplier_names").alias("Supplier(s)"),
-        pl.col("awarded_to_sme").alias("Supplier is an SME"),
-        pl.col("value_gbp").alias("Value (£)"),
-        pl.col("contract_start").alias("Contract starts"),
-        pl.col("region").alias("Region"),
-        pl.col("notice_id").alias("Notice id"),
-        safe_link().alias("Notice link"),
-    )
-
-
 def empty_message(area_label: str, span: str) -> str:
     """Neither notices in the years nor contracts ending soon: say where to look, or what to load."""
     return (
         f"No Contracts Finder notices were published by buyers in {area_label} {span}, and none of "
-        "their contracts end soon. Choose another area or wider years in the sidebar; if no area shows any, "
-        "put Contracts Finder files in data/raw/contracts-finder/ and rebuild the warehouse."
+        "their contracts end in the window chosen. Choose another area, wider years or a longer window; if no area "
+        "shows any, put Contracts Finder files in data/raw/contracts-finder/ and rebuild the warehouse."
     )
-
-
-def expiring_column_config() -> dict:
-    """How the pipeline table shows dates, £ and the notice link; declarative, no rendering."""
-    from streamlit import column_config as cc
-
-    return {
-        "Contract ends": cc.DateColumn(format="D MMM YYYY"),
-        "Contract starts": cc.DateColumn(format="D MMM YYYY"),
-        "Value (£)": cc.NumberColumn(format="£%,.0f"),
-        "Notice link": cc.LinkColumn(display_text="Open notice"),
-    }
-
-
-def headline(total: dict, n_expiring: int, horizon: int, span: str) -> str:
-    """'72% of 400 notices published from 2016/17 to 2026/27 were marked suitable for SMEs; 134 contracts end in the next 12 months'."""
-    noun = "contract ends" if n_expiring == 1 else "contracts end"
-    ending = f"{n_expiring} {noun} in the next {horizon} months"
-    if not total["notices"]:
-        return f"No notices published {span}; {ending}"
-    notices = int(total["notices"] or 0)
-    if notices < SHARE_MIN_BASE:
-        suitable = int(total["suitable"] or 0)
-        return f"{suitable} of {notices} notices published {span} were marked suitable for SMEs; {ending}"
-    return f"{pct(total['suitable_pct'], 0)} of {notices:,} notices published {span} were marked suitable for SMEs; {ending}"
 
 
 def coverage_note(coverage: dict) -> str | None:

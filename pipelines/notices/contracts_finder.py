@@ -20,7 +20,11 @@ Where the OCDS values come from:
   when at least one has a scale and none is ``sme``, null when no awarded supplier has a scale.
 - ``region``: the buyer party's ``address.region``, else the distinct ``tender.items[].deliveryAddresses[]
   .region`` values, comma-joined (the notice-search shape joins several regions the same way).
-- ``contract_start``/``contract_end``: the first award with a ``contractPeriod``, else ``tender.contractPeriod``.
+- ``contract_start``/``contract_end``: the first standing award's ``contractPeriod`` with a date, else the first
+  ``contracts[].period`` with a date, else ``tender.contractPeriod`` (a plan, not a contract in force);
+  ``contract_period_source`` says which (``award``, ``contract`` or ``tender``).
+- ``main_cpv_code``: ``tender.classification`` when its scheme is CPV (``cpv_codes`` also lists the additional and
+  item codes); in the notice-search shape, the first of its ``cpv_codes``.
 - ``tender_value``: ``tender.value``; ``awarded_value``: the sum of the awards' values (cancelled and
   unsuccessful awards left out).
 
@@ -98,8 +102,10 @@ STAGING_SCHEMA = pl.Schema(
         "awarded_to_sme": pl.Boolean(),
         "supplier_names": pl.String(),
         "cpv_codes": pl.String(),
+        "main_cpv_code": pl.String(),
         "contract_start": pl.Date(),
         "contract_end": pl.Date(),
+        "contract_period_source": pl.String(),
         "url": pl.String(),
         "source_file": pl.String(),
         "source_line": pl.Int64(),
@@ -290,13 +296,28 @@ def release_postcode(release: dict) -> str | None:
     return clean_notice_text(postcode)
 
 
-def contract_period(release: dict) -> dict:
-    """The first award's contractPeriod that has a date, else tender.contractPeriod."""
-    for award in live_awards(release):
-        period = _dict(award.get("contractPeriod"))
-        if period.get("startDate") or period.get("endDate"):
-            return period
-    return _dict(_dict(release.get("tender")).get("contractPeriod"))
+#: Where a contract period can be stated, in the order they are read: (contract_period_source, periods).
+PERIOD_SOURCES: tuple[tuple[str, Callable[[dict], list[dict]]], ...] = (
+    ("award", lambda r: [_dict(a.get("contractPeriod")) for a in live_awards(r)]),
+    ("contract", lambda r: [_dict(_dict(c).get("period")) for c in _list(r.get("contracts"))]),
+    ("tender", lambda r: [_dict(_dict(r.get("tender")).get("contractPeriod"))]),
+)
+
+
+def contract_period(release: dict) -> tuple[dict, str | None]:
+    """(period, where it is stated): the first award's contractPeriod with a date, else the first contract's
+    period with a date, else tender.contractPeriod; ({}, None) when none states a date."""
+    for source, periods in PERIOD_SOURCES:
+        for period in periods(release):
+            if period.get("startDate") or period.get("endDate"):
+                return period, source
+    return {}, None
+
+
+def main_cpv(release: dict) -> str | None:
+    """tender.classification's id when it is a CPV code (the scheme defaults to CPV on Contracts Finder)."""
+    block = _dict(_dict(release.get("tender")).get("classification"))
+    return scalar_text(block.get("id")) if str(block.get("scheme") or "CPV").upper() == "CPV" else None
 
 
 def cpv_codes(release: dict) -> str | None:
@@ -358,7 +379,7 @@ def release_to_row(release: dict) -> dict[str, object]:
     tender = _dict(release.get("tender"))
     suitability = _dict(tender.get("suitability"))
     awards = live_awards(release)
-    period = contract_period(release)
+    period, period_source = contract_period(release)
     tags = [str(t) for t in _list(release.get("tag"))] or ([str(release["tag"])] if release.get("tag") else [])
     sme = awarded_to_sme(release)
     return {
@@ -383,8 +404,10 @@ def release_to_row(release: dict) -> dict[str, object]:
         "awarded_to_sme": None if sme is None else ("true" if sme else "false"),
         "supplier_names": distinct_join([clean_notice_text(s.get("name")) for s in awarded_suppliers(release)], "; "),
         "cpv_codes": cpv_codes(release),
+        "main_cpv_code": main_cpv(release),
         "contract_start": scalar_text(period.get("startDate")),
         "contract_end": scalar_text(period.get("endDate")),
+        "contract_period_source": period_source,
         "url": notice_url(release),
     }
 
@@ -428,8 +451,10 @@ def search_contract_to_row(contract: dict) -> dict[str, object]:
         "awarded_to_sme": scalar_text(contract.get("awarded_to_sme")),
         "supplier_names": clean_notice_text(contract.get("awarded_supplier")),
         "cpv_codes": distinct_join([c for c in codes if c]),
+        "main_cpv_code": next((c for c in codes if c), None),
         "contract_start": None,
         "contract_end": None,
+        "contract_period_source": None,
         "url": scalar_text(contract.get("url")),
     }
 

@@ -7,8 +7,10 @@ Writes into `<out>/contracts-finder/`:
   bodies. Procurements run planning -> tender -> (amendment) -> award, each release its own notice under
   one ocid. About 70% of tenders are marked suitable for SMEs; suppliers are parties with
   `details.scale` sme or large (some unstated). Contract periods are spread so that some contracts end
-  within 6, 12 and 24 months of 2026-11-25 (the dashboard's "expiring soon" view). A few descriptions
-  carry the real extract's quirks: mojibake ('â€™') and long text.
+  within 6, 12, 24 and 36 months of 2026-11-25 (the dashboard's expiry pipeline). Some awards state their
+  period under `contracts[]`; some are followed under the same ocid by an `awardUpdate` that extends the
+  contract, or by a planning notice that re-lets it. A few descriptions carry the real extract's quirks:
+  mojibake ('â€™') and long text.
 - `<council>_procurement.json` for three councils: the normalised notice-search shape
   (`{"meta", "stats", "contracts"}`; two-space indent, ASCII escapes, no trailing newline), with HTML
   entities left in text, 0 for values not stated and space-separated CPV codes, as in the real pulls.
@@ -20,6 +22,7 @@ suppliers and people are invented.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import random
@@ -329,9 +332,10 @@ PROCUREMENT_METHODS = (
 
 
 def contract_dates(rng: random.Random, index: int) -> tuple[dt.date, dt.date]:
-    """(start, end): every tenth procurement ends in each 'expiring' window after AS_OF; others spread freely."""
+    """(start, end): every tenth procurement ends in each window of the expiry pipeline after AS_OF (up to 6, 12,
+    24 and 36 months); others spread freely."""
     months = rng.choice((6, 12, 18, 24, 36, 48, 60))
-    windows = {0: (1, 180), 1: (181, 365), 2: (366, 730)}
+    windows = {0: (1, 180), 1: (181, 365), 2: (366, 730), 3: (731, 1095)}
     if index % 10 in windows:
         low, high = windows[index % 10]
         end = AS_OF + dt.timedelta(days=rng.randint(low, high))
@@ -503,7 +507,51 @@ def procurement_releases(p: Procurement, rng: random.Random, suppliers: list[Sup
             day = min(p.tender_date + dt.timedelta(days=rng.randint(3, 15)), p.deadline)
             out.append(release(p, rng, "tenderAmendment", day, seq + len(out), buyer_only))
     if awarded:
-        out.append(award_release(p, rng, suppliers, seq + len(out)))
+        award = award_release(p, rng, suppliers, seq + len(out))
+        out.append(award)
+        out.extend(follow_ups(p, award, seq + len(out)))
+    return out
+
+
+#: Shares of awarded procurements whose award states its period under contracts[] (not awards[]), that a later
+#: awardUpdate extends, and that a later planning notice re-lets (those ending within two years of AS_OF).
+CONTRACT_PERIOD_SHARE = 0.12
+EXTENSION_SHARE = 0.15
+RELET_SHARE = 0.35
+
+
+def follow_ups(p: Procurement, award: dict, seq: int) -> list[dict]:
+    """What can follow an award under the same ocid: the period stated under contracts[] instead (edits `award`),
+    an awardUpdate extending the contract, a planning notice re-letting it. A generator of its own (seeded by
+    the ocid) so the rest of the sample is the same with or without them."""
+    rng = random.Random(p.ocid)
+    first = award["awards"][0]
+    if rng.random() < CONTRACT_PERIOD_SHARE:
+        award["contracts"] = [
+            {"id": f"{p.ocid}-c1", "awardID": first["id"], "status": "active", "period": first.pop("contractPeriod")}
+        ]
+    out: list[dict] = []
+    published = dt.date.fromisoformat(str(award["date"])[:10])
+    if rng.random() < EXTENSION_SHARE and published < LAST_DAY - dt.timedelta(days=30):
+        update = copy.deepcopy(award)
+        day = random_day(rng, published + dt.timedelta(days=20), LAST_DAY)
+        update["id"] = f"{_guid(rng)}-{seq}"
+        update["date"] = iso(day, f"{rng.randint(7, 21):02d}:{rng.randint(0, 59):02d}:00")
+        update["tag"] = ["awardUpdate"]
+        new_end = add_months(p.end, rng.choice((6, 12)))
+        for period in [a.get("contractPeriod") for a in update["awards"]] + [
+            c.get("period") for c in update.get("contracts", [])
+        ]:
+            if period:
+                period["endDate"] = iso(new_end, "23:59:59")
+        out.append(update)
+    relet_from = max(published + dt.timedelta(days=10), p.end - dt.timedelta(days=420))
+    if p.end <= AS_OF + dt.timedelta(days=730) and relet_from < LAST_DAY and rng.random() < RELET_SHARE:
+        day = random_day(rng, relet_from, LAST_DAY)
+        relet = release(p, rng, "planning", day, seq + len(out), [award["parties"][0]])
+        relet["tender"]["title"] = f"Re-procurement: {p.title}"
+        relet["tender"].pop("contractPeriod", None)
+        out.append(relet)
     return out
 
 

@@ -18,8 +18,10 @@ from pipelines.core.loading import staging
 from pipelines.core.parsing import financial_year
 from pipelines.core.schema import Column, Table
 from pipelines.notices.contracts_finder import DESCRIPTION_MAX, STAGING, STAGING_SCHEMA
+from pipelines.notices.cpv import IT_RULES, classify_it
 
 SOURCE_FORMATS = ("ocds", "notice_search")
+PERIOD_SOURCES = ("award", "contract", "tender")
 
 FACT_CONTRACT_NOTICE = Table(
     name="fact_contract_notice",
@@ -51,11 +53,40 @@ FACT_CONTRACT_NOTICE = Table(
         Column("awarded_to_sme", "BOOLEAN", "An awarded supplier is an SME (null when not stated)"),
         Column("supplier_names", "VARCHAR", "Awarded suppliers, '; '-joined"),
         Column("cpv_codes", "VARCHAR", "CPV codes, comma-joined, main classification first"),
-        Column("contract_start", "DATE", "Contract period start (award, else tender)"),
-        Column("contract_end", "DATE", "Contract period end (award, else tender)"),
+        Column(
+            "main_cpv_code",
+            "VARCHAR",
+            "Main CPV code (OCDS tender.classification; the first notice-search code)",
+        ),
+        Column("contract_start", "DATE", "Contract period start (see contract_period_source)"),
+        Column("contract_end", "DATE", "Contract period end (see contract_period_source)"),
+        Column(
+            "contract_period_source",
+            "VARCHAR",
+            "Where the contract period is stated: award (awards[].contractPeriod), contract (contracts[].period) or "
+            "tender (tender.contractPeriod, a plan); null when no period is stated",
+            allowed=PERIOD_SOURCES,
+        ),
         Column("url", "VARCHAR", "Notice page on Contracts Finder"),
         Column("source_file", "VARCHAR", "Raw file the row came from", nullable=False),
         Column("source_line", "BIGINT", "Line (JSON lines) or 1-based record position in the file", nullable=False),
+        Column(
+            "is_it",
+            "BOOLEAN",
+            "An IT notice: its main or another CPV code falls in an IT group of pipelines/reference/cpv_it.csv "
+            "(CPV 2008 divisions 48 and 72, groups 30.2, 32.4, 32.5, 64.2 and 50.3 less office machinery and "
+            "audio-visual repair)",
+            nullable=False,
+        ),
+        Column(
+            "it_rule",
+            "VARCHAR",
+            "What decided is_it: main_cpv, other_cpv (an additional or item code), no_it_cpv or no_cpv",
+            nullable=False,
+            allowed=IT_RULES,
+        ),
+        Column("it_cpv_group", "VARCHAR", "The cpv_it.csv prefix that matched (e.g. 72, 302), when IT"),
+        Column("it_cpv_code", "VARCHAR", "The notice's CPV code (8 digits) that matched, when IT"),
         Column("published_month", "DATE", "First day of the publication month", nullable=False),
         Column("financial_year", "VARCHAR", "UK financial year of publication, e.g. 2024/25", nullable=False),
         Column(
@@ -123,7 +154,7 @@ def build_contract_notices(stg: Mapping[str, pl.DataFrame]) -> dict[str, pl.Data
     """Staging -> {'fact_contract_notice': ...} (typed and empty when no Contracts Finder file was found)."""
     staged = staging(stg, STAGING, STAGING_SCHEMA)
     fact = (
-        with_latest_for_ocid(one_row_per_notice(staged))
+        classify_it(with_latest_for_ocid(one_row_per_notice(staged)))
         .with_columns(
             pl.col("published_date").dt.month_start().alias("published_month"),
             financial_year(pl.col("published_date")).alias("financial_year"),

@@ -24,7 +24,7 @@ BOUND = {
     "sme_spend": ["area", "years", "sme_year", "sme_dept"],
     "marketplace": ["area", "years", "map_level", "map_measure", "market_focus", "market_view", "market_period"],
     "ministers": ["area", "years", "as_of"],
-    "notices": ["area", "years", "horizon"],
+    "notices": ["area", "years", "horizon", "contracts"],
     "data": ["area", "years", "section"],
 }
 SQL_AND_PATHS = [

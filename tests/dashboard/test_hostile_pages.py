@@ -28,7 +28,7 @@ LINK_PARAMS = {
     "sme_spend": ["area", "years", "sme_year", "sme_dept"],
     "marketplace": ["area", "years", "map_level", "map_measure", "market_period", "market_view", "market_focus"],
     "ministers": ["area", "years", "as_of"],
-    "notices": ["area", "years", "horizon"],
+    "notices": ["area", "years", "horizon", "contracts"],
     "data": ["area", "years", "section"],
 }
 

@@ -28,6 +28,7 @@ PARAMS: dict[str, object] = {
     "date_to": dt.date(2026, 11, 25),
     "months": 12,
     "limit": 15,
+    "it_only": True,
     "level": "region",
     "lineage": "TOTAL",
     "series_id": "TOTAL",

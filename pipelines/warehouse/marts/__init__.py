@@ -212,6 +212,8 @@ MART_MATCH_RATES = Table(
     ),
 )
 
+_NOTICE_BUYER_TYPES = (*(k for k in ORG_KINDS if k != "unresolved"), "other")
+
 MART_NOTICE_AREA = Table(
     name="mart_notice_area",
     kind="mart",
@@ -226,8 +228,120 @@ MART_NOTICE_AREA = Table(
             "VARCHAR",
             "council, combined_authority, functional_body, central_government, devolved or other",
             nullable=False,
-            allowed=(*(k for k in ORG_KINDS if k != "unresolved"), "other"),
+            allowed=_NOTICE_BUYER_TYPES,
         ),
+    ),
+)
+
+MART_EXPIRY_PIPELINE = Table(
+    name="mart_expiry_pipeline",
+    kind="mart",
+    description=(
+        "The expiry pipeline: one row per awarded contract with an end date (an OCDS procurement once, from its "
+        "newest notice recording an award and an end date; a notice-search record on its own), with value, "
+        "incumbent, IT classification, department, and the later notices that extend or re-let it. Areas: join "
+        "mart_notice_area on notice_id."
+    ),
+    key=("contract_id",),
+    foreign_keys=(references("fact_contract_notice", "notice_id"),),
+    columns=(
+        Column("contract_id", "VARCHAR", "The OCDS ocid, else 'notice:' and the notice id", nullable=False),
+        Column("notice_id", "VARCHAR", "The notice the end date, value and supplier come from", nullable=False),
+        Column("ocid", "VARCHAR", "OCDS contracting-process id (null for notice-search records)"),
+        Column("title", "VARCHAR", "Notice title"),
+        Column("buyer_name", "VARCHAR", "Buyer as published"),
+        Column("buyer_id", "BIGINT", "dim_buyer key"),
+        Column("buyer_display_name", "VARCHAR", "Resolved buyer name (dim_buyer.display_name), else as published"),
+        Column("buyer_type", "VARCHAR", "As mart_notice_area.buyer_type", nullable=False, allowed=_NOTICE_BUYER_TYPES),
+        Column("department_id", "VARCHAR", "Parent department of a central government buyer (dim_buyer)"),
+        Column("department_name", "VARCHAR", "That department's current name"),
+        Column("contract_start", "DATE", "Contract start"),
+        Column("contract_end", "DATE", "Contract end (of the newest award notice)", nullable=False),
+        Column("end_month", "DATE", "First day of the month the contract ends", nullable=False),
+        Column(
+            "contract_period_source",
+            "VARCHAR",
+            "Where the end date is stated: award (awards[].contractPeriod), contract (contracts[].period) or tender "
+            "(the tender's planned period, used when the award states none)",
+            allowed=("award", "contract", "tender"),
+        ),
+        Column("value_gbp", "DECIMAL(18,4)", "Awarded value, else the tender's estimated value, GBP", min=0),
+        Column("value_source", "VARCHAR", "awarded or estimated (null: no value stated)", allowed=("awarded", "estimated")),
+        Column("supplier_names", "VARCHAR", "Incumbent supplier(s), '; '-joined"),
+        Column(
+            "incumbent_is_sme",
+            "BOOLEAN",
+            "An awarded supplier is an SME by the notice's supplier scale (OCDS details.scale; notice-search "
+            "awarded_to_sme); null when not stated",
+        ),
+        Column("is_it", "BOOLEAN", "An IT contract by CPV code (fact_contract_notice.is_it)", nullable=False),
+        Column("it_rule", "VARCHAR", "What decided is_it (fact_contract_notice.it_rule)", nullable=False),
+        Column("it_cpv_group", "VARCHAR", "The IT CPV group that matched"),
+        Column("awarded_date", "DATE", "Award date", nullable=False),
+        Column("published_date", "DATE", "Publication date of the notice used", nullable=False),
+        Column("n_award_notices", "BIGINT", "Notices recording this award with an end date", nullable=False, min=1),
+        Column("original_contract_end", "DATE", "End date on the first award notice", nullable=False),
+        Column(
+            "end_date_change",
+            "VARCHAR",
+            "extended or shortened: a later award notice moved the end date (null: unchanged)",
+            allowed=("extended", "shortened"),
+        ),
+        Column(
+            "n_later_notices",
+            "BIGINT",
+            "Notices under the same ocid published after the first award notice",
+            nullable=False,
+            min=0,
+        ),
+        Column("relet_notice_id", "VARCHAR", "The newest planning or tender notice under the ocid after the award"),
+        Column("relet_published", "DATE", "When that re-let notice was published"),
+        Column("url", "VARCHAR", "Notice page on Contracts Finder"),
+    ),
+    extra_checks=(
+        (
+            "every awarded notice with an end date is in exactly one contract",
+            "SELECT count(*) FROM (SELECT DISTINCT coalesce(ocid, 'notice:' || notice_id) FROM fact_contract_notice "
+            "WHERE awarded_date IS NOT NULL AND contract_end IS NOT NULL) "
+            "HAVING count(*) <> (SELECT count(*) FROM mart_expiry_pipeline)",
+        ),
+    ),
+)
+
+MART_DEPARTMENT_ADVERTISING = Table(
+    name="mart_department_advertising",
+    kind="mart",
+    description=(
+        "Per department (lineage) and financial year: Contracts Finder notices published by its central "
+        "government buyers, the share marked suitable for SMEs and of awards won by SMEs, beside its SME spend "
+        "share (Cabinet Office annex: that year's, else the latest before it) and whether a minister held a digital post in it that year."
+    ),
+    key=("lineage_id", "financial_year"),
+    columns=(
+        Column("lineage_id", "VARCHAR", "Department lineage (govuk:<slug> for one outside the reference)", False),
+        Column("financial_year", "VARCHAR", "Financial year the notices were published", nullable=False),
+        Column("department_id", "VARCHAR", "Today's department (dim_buyer.department_id)", nullable=False),
+        Column("department_name", "VARCHAR", "Its current name"),
+        Column("notices", "BIGINT", "Notices published (every notice: tenders, awards, amendments)", False, min=1),
+        Column("it_notices", "BIGINT", "Of which IT by CPV code", nullable=False, min=0),
+        Column("suitable_for_sme", "BIGINT", "Notices marked suitable for SMEs", nullable=False, min=0),
+        Column("suitable_pct", "DOUBLE", "suitable_for_sme as % of notices", min=0, max=100),
+        Column("awards_size_stated", "BIGINT", "Award notices stating whether the supplier is an SME", False, min=0),
+        Column("awarded_to_sme", "BIGINT", "Of which won by an SME", nullable=False, min=0),
+        Column("awarded_sme_pct", "DOUBLE", "awarded_to_sme as % of awards_size_stated", min=0, max=100),
+        Column(
+            "sme_spend_pct",
+            "DOUBLE",
+            "Total SME spend share (mart_sme_share.total_pct) of sme_spend_year; null: none published by then",
+        ),
+        Column("sme_spend_year", "VARCHAR", "The year of that share: this year, else the latest published before"),
+        Column(
+            "has_digital_minister",
+            "BOOLEAN",
+            "A minister in the department held a digital post at some time in the year (null: no minister of the "
+            "department in the ministers data that year)",
+        ),
+        Column("digital_posts", "VARCHAR", "Those digital posts, joined with ' / '"),
     ),
 )
 
@@ -242,6 +356,8 @@ TABLES = (
     MART_NEVER_BOUGHT,
     MART_MATCH_RATES,
     MART_NOTICE_AREA,
+    MART_EXPIRY_PIPELINE,
+    MART_DEPARTMENT_ADVERTISING,
 )
 
 #: The SQL files beside this module, in the order they run: each is one statement, either a temporary
@@ -264,6 +380,8 @@ STEPS: tuple[str, ...] = (
     "mart_councils_never_bought",
     "mart_buyer_match_rates",
     "mart_notice_area",
+    "mart_expiry_pipeline",
+    "mart_department_advertising",
 )
 
 #: Values the SQL files may name as `$parameter`.

@@ -37,18 +37,6 @@ def test_shares_chart_does_not_rely_on_colour() -> None:
     json.dumps(spec)  # serialisable (what Streamlit sends)
 
 
-def test_expiring_chart_labels_the_counts() -> None:
-    months = logic.expiring_by_month(
-        pl.DataFrame({"end_month": [dt.date(2026, 12, 1)]}), dt.date(2026, 11, 25), dt.date(2027, 5, 25)
-    )
-    spec = charts.expiring_chart(months, "1 contract ends").to_dict()
-    bars, labels = spec["layer"]
-    assert bars["encoding"]["x"]["title"] == "Month the contract ends"
-    assert bars["encoding"]["y"]["title"] == "Contracts ending (number)"
-    assert labels["mark"]["type"] == "text"
-    assert labels["encoding"]["text"]["field"] == "contracts"
-
-
 def test_notices_figure_tables_the_bars_and_states_the_total() -> None:
     by_month = pl.DataFrame(
         {
@@ -69,14 +57,8 @@ def test_notices_figure_tables_the_bars_and_states_the_total() -> None:
     )
 
 
-def test_shares_and_expiring_figures() -> None:
+def test_shares_figure() -> None:
     shares = charts.shares_figure(shares_input(), span="from 2024/25 to 2025/26", place="All areas")
     assert shares.table.equals(logic.shares_frame(shares_input()))
     assert shares.chart.to_dict()["title"]["text"] == logic.shares_title(logic.totals(shares_input()))
     assert shares.alt.endswith("from 2024/25 to 2025/26, in All areas.")
-    today, until = dt.date(2026, 11, 25), dt.date(2027, 5, 25)
-    expiring = pl.DataFrame({"end_month": [dt.date(2026, 12, 1)]})
-    months = charts.expiring_figure(expiring, today=today, until=until, horizon=6, place="All areas")
-    assert months.table.equals(logic.expiring_by_month(expiring, today, until))
-    assert months.chart.to_dict()["title"]["text"] == "1 contract ends in the next 6 months; most (1) in December 2026"
-    assert months.alt == "Bar chart of the 1 awarded contracts in All areas ending in each month of the next 6 months."

@@ -1,4 +1,5 @@
-"""Contracts Finder notices page (/contracts): headline, charts and downloads against independent reads; links, horizon and empty state."""
+"""Contracts Finder page (/contracts): the expiry pipeline's headline, charts and downloads against independent
+reads of the fact; the department table; links, window, scope, hostile text and the empty state."""
 
 from __future__ import annotations
 
@@ -8,8 +9,18 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from dashboard.format import money
 from dashboard.notices import logic
-from tests.dashboard.conftest import HOSTILE_VALUES, as_read, download, independent, read_csv_download, run_page, texts
+from tests.dashboard.conftest import (
+    HOSTILE_VALUES,
+    as_read,
+    download,
+    independent,
+    read_csv_download,
+    run_page,
+    texts,
+)
+from tests.dashboard.notices.conftest import HOSTILE_NOTICE, HOSTILE_SUPPLIER
 
 IN_AREA = """FROM mart_notice_area m JOIN fact_contract_notice f USING (notice_id)
              WHERE m.area_level = $level AND m.area_code = $code"""
@@ -19,8 +30,16 @@ NOTICES = f"""SELECT count(*) AS notices, count(*) FILTER (WHERE f.suitable_for_
               {IN_AREA} AND f.financial_year BETWEEN $fy_from AND $fy_to"""
 
 
-EXPIRING = f"""SELECT f.notice_id {IN_AREA} AND f.is_latest_for_ocid AND f.awarded_date IS NOT NULL
-               AND f.contract_end BETWEEN $today AND $until"""
+PIPELINE = """WITH awarded AS (
+                  SELECT f.*, row_number() OVER (
+                      PARTITION BY coalesce(f.ocid, f.notice_id)
+                      ORDER BY f.published_date DESC, f.source_file DESC, f.source_line DESC, f.notice_id DESC) AS r
+                  FROM fact_contract_notice f WHERE f.awarded_date IS NOT NULL AND f.contract_end IS NOT NULL)
+              SELECT a.notice_id, CAST(coalesce(a.awarded_value, a.tender_value) AS DOUBLE) AS value, a.contract_end,
+                     a.awarded_to_sme
+              FROM awarded a JOIN mart_notice_area m USING (notice_id)
+              WHERE a.r = 1 AND m.area_level = $level AND m.area_code = $code
+                AND a.contract_end BETWEEN $today AND $until AND (a.is_it OR NOT $it)"""
 
 
 def all_years(wh: Path) -> tuple[str, str]:
@@ -34,13 +53,23 @@ def all_years(wh: Path) -> tuple[str, str]:
     return years.row(0)
 
 
-def expected_headline(wh: Path, level: str, code: str, fy_from: str, fy_to: str, horizon: int) -> tuple[str, str]:
-    counts = independent(wh, NOTICES, level=level, code=code, fy_from=fy_from, fy_to=fy_to).row(0, named=True)
+def expected_pipeline(wh: Path, level: str, code: str, horizon: int, it: bool = True) -> pl.DataFrame:
+    """The awarded contracts ending in the window, recomputed from the fact (newest award notice per procurement)."""
     today = dt.date.today()
-    ending = independent(wh, EXPIRING, level=level, code=code, today=today, until=logic.add_months(today, horizon))
-    share = f"{100 * counts['suitable'] / counts['notices']:.0f}% of {counts['notices']:,} notices"
-    noun = "contract ends" if ending.height == 1 else "contracts end"
-    return share, f"{ending.height} {noun} in the next {horizon} months"
+    return independent(wh, PIPELINE, level=level, code=code, today=today, until=logic.add_months(today, horizon), it=it)
+
+
+def expected_headline(wh: Path, level: str, code: str, horizon: int, it: bool = True) -> tuple[str, str]:
+    """'£7.1m of IT contracts in ... end in the next 12 months (23 contracts': the value and count, as the page
+    writes them (the area is added by the caller)."""
+    rows = expected_pipeline(wh, level, code, horizon, it)
+    noun = "IT contracts" if it else "contracts"
+    return f"{money(rows['value'].sum())} of {noun}", f"end in the next {horizon} months ({rows.height:,} contract"
+
+
+def expected_share(wh: Path, level: str, code: str, fy_from: str, fy_to: str) -> str:
+    counts = independent(wh, NOTICES, level=level, code=code, fy_from=fy_from, fy_to=fy_to).row(0, named=True)
+    return f"{100 * counts['suitable'] / counts['notices']:.0f}% of notices were marked suitable for SMEs"
 
 
 def area_code(wh: Path, name: str) -> str:
@@ -49,15 +78,22 @@ def area_code(wh: Path, name: str) -> str:
     ).item()
 
 
+def headline_text(at) -> str:
+    """The headline as a reader sees it (safe_text writes punctuation as character references)."""
+    return as_read(at.subheader[0].value)
+
+
 def test_headline_and_charts_for_all_areas(wh: Path) -> None:
     at = run_page("notices")
     assert not at.exception
+    value, ending = expected_headline(wh, "national", "ALL", 12)
+    assert headline_text(at).startswith(f"{value} in {'All areas (UK-wide)'} {ending}")
     fy_from, fy_to = all_years(wh)
-    share, ending = expected_headline(wh, "national", "ALL", fy_from, fy_to, 12)
-    shown = texts(at)
-    assert share in shown and ending in shown
+    assert expected_share(wh, "national", "ALL", fy_from, fy_to) in texts(at)
     assert len(at.get("vega_lite_chart")) == 3
-    assert at.radio(key="horizon").value == 12
+    assert at.radio(key="horizon").value == 12 and at.radio(key="contracts").value == "IT"
+    labels = [b.proto.label for b in at.get("link_button")]
+    assert any("calendar" in label for label in labels) and any("Atom" in label for label in labels)
 
 
 def test_downloads_match_independent_queries(wh: Path) -> None:
@@ -89,47 +125,104 @@ def test_downloads_match_independent_queries(wh: Path) -> None:
 
     today = dt.date.today()
     until = logic.add_months(today, 12)
-    expiring = read_csv_download(download(at, "contracts_expiring_csv"))
-    ids = independent(wh, EXPIRING, level="national", code="ALL", today=today, until=until)
-    assert sorted(expiring["Notice id"].to_list()) == sorted(ids["notice_id"].to_list())
-    months = read_csv_download(download(at, "contracts_expiring_months_csv"))
+    contracts = read_csv_download(download(at, "contracts_expiring_csv"))
+    ids = expected_pipeline(wh, "national", "ALL", 12)
+    assert sorted(contracts["Notice id"].to_list()) == sorted(ids["notice_id"].to_list())
+    assert set(contracts["IT by CPV"]) == {"IT"}
+    months = read_csv_download(download(at, "contracts_pipeline_csv"))
     assert months["contracts"].sum() == ids.height
+    assert months["value_gbp"].sum() == pytest.approx(ids["value"].sum())
     assert months.height == 13  # this month to the same month next year, empty months included
-    assert f"ending {today.isoformat()} to {until.isoformat()}" in months["data_filters"][0]
+    assert f"IT contracts ending {today.isoformat()} to {until.isoformat()}" in months["data_filters"][0]
+    buyers = read_csv_download(download(at, "contracts_pipeline_buyers_csv"))
+    assert buyers["Contracts"].sum() == ids.height
+    assert buyers["Value (£)"].sum() == pytest.approx(ids["value"].sum())
+    sme = ids.filter(pl.col("awarded_to_sme"))["value"].sum()
+    assert buyers["Held by SMEs (£)"].sum() == pytest.approx(sme)
 
 
-def test_deep_link_to_a_city_region_and_horizon(wh: Path) -> None:
-    at = run_page("notices", {"area": "Greater Manchester", "horizon": "24"})
+def test_deep_link_to_a_city_region_all_contracts_and_36_months(wh: Path) -> None:
+    at = run_page("notices", {"area": "Greater Manchester", "horizon": "36", "contracts": "All"})
     assert not at.exception
-    assert at.radio(key="horizon").value == 24
-    fy_from, fy_to = all_years(wh)
+    assert at.radio(key="horizon").value == 36 and at.radio(key="contracts").value == "All"
     code = area_code(wh, "Greater Manchester")
-    share, ending = expected_headline(wh, "combined_authority", code, fy_from, fy_to, 24)
-    national, _ = expected_headline(wh, "national", "ALL", fy_from, fy_to, 24)
-    assert share != national, "the city region's figures differ from the national ones"
-    assert share in texts(at) and ending in texts(at)
-    notices = read_csv_download(download(at, "contracts_notices_csv"))
-    assert notices["data_filters"][0].startswith("Greater Manchester")
+    value, ending = expected_headline(wh, "combined_authority", code, 36, it=False)
+    assert headline_text(at).startswith(f"{value} in Greater Manchester {ending}")
+    national = expected_pipeline(wh, "national", "ALL", 36, it=False)
+    assert expected_pipeline(wh, "combined_authority", code, 36, it=False).height < national.height
+    contracts = read_csv_download(download(at, "contracts_expiring_csv"))
+    assert contracts["data_filters"][0].startswith("Greater Manchester")
 
 
-def test_changing_the_horizon_recounts(wh: Path) -> None:
+def test_changing_the_window_and_scope_recounts(wh: Path) -> None:
     at = run_page("notices")
     at.radio(key="horizon").set_value(6).run()
     assert not at.exception
+    value, ending = expected_headline(wh, "national", "ALL", 6)
+    assert headline_text(at).startswith(f"{value} in {'All areas (UK-wide)'} {ending}")
+    assert read_csv_download(download(at, "contracts_pipeline_csv")).height == 7
+    at.radio(key="contracts").set_value("All").run()
+    value, ending = expected_headline(wh, "national", "ALL", 6, it=False)
+    assert headline_text(at).startswith(f"{value} in {'All areas (UK-wide)'} {ending}")
+
+
+def test_department_table_joins_the_three_strands(wh: Path) -> None:
+    at = run_page("notices")
+    assert not at.exception
+    table = read_csv_download(download(at, "contracts_departments_csv"))
     fy_from, fy_to = all_years(wh)
-    _, ending = expected_headline(wh, "national", "ALL", fy_from, fy_to, 6)
-    assert ending in texts(at)
-    months = read_csv_download(download(at, "contracts_expiring_months_csv"))
-    assert months.height == 7
+    notices = independent(
+        wh,
+        """SELECT b.department_name, count(*) AS n FROM fact_contract_notice f JOIN dim_buyer b USING (buyer_name)
+           WHERE b.org_kind = 'central_government' AND b.department_id IS NOT NULL
+             AND f.financial_year BETWEEN $fy_from AND $fy_to GROUP BY 1""",
+        fy_from=fy_from,
+        fy_to=fy_to,
+    )
+    assert dict(table.select("Department", "Notices published").iter_rows()) == dict(notices.iter_rows())
+    assert set(table["Digital minister"]) <= {"Yes", "No", "Not known"} and "Yes" in set(table["Digital minister"])
+    shares = table.filter(pl.col("SME spend share (%)").is_not_null())
+    assert shares.height and shares["SME spend year"].is_not_null().all()
+    dsit = table.filter(pl.col("Department").str.starts_with("Department for Science")).row(0, named=True)
+    digital = independent(
+        wh,
+        """SELECT bool_or(is_digital) FROM fact_ministerial_appointment WHERE lineage_id = 'DSIT'
+           AND start_date <= $end AND (end_date IS NULL OR end_date >= $start)""",
+        start=dt.date(int(fy_from[:4]), 4, 1),
+        end=dt.date(int(fy_to[:4]) + 1, 3, 31),
+    ).item()
+    assert dsit["Digital minister"] == ("Yes" if digital else "No")
 
 
-@pytest.mark.parametrize("value", [*HOSTILE_VALUES, "0", "12.0", "-12", "36"])
+@pytest.mark.parametrize("value", [*HOSTILE_VALUES, "0", "12.0", "-12", "48"])
 def test_hostile_horizon_falls_back_with_a_notice(wh: Path, value: str) -> None:
     at = run_page("notices", {"horizon": value})
     assert not at.exception
     assert at.radio(key="horizon").value == 12
     assert any("showing 12 months instead" in as_read(w.value) for w in at.warning)
-    assert "in the next 12 months" in texts(at)
+    assert "in the next 12 months" in headline_text(at)
+
+
+@pytest.mark.parametrize("value", [*HOSTILE_VALUES[:3], "it", "IT contracts"])
+def test_hostile_scope_falls_back_with_a_notice(wh: Path, value: str) -> None:
+    at = run_page("notices", {"contracts": value})
+    assert not at.exception
+    assert at.radio(key="contracts").value == "IT"
+    assert any("showing IT contracts instead" in as_read(w.value) for w in at.warning)
+
+
+def test_hostile_titles_and_names_are_never_markdown(hostile_notice_warehouse: Path, use_warehouse) -> None:
+    use_warehouse(hostile_notice_warehouse)
+    at = run_page("notices", {"area": "Greater Manchester", "horizon": "6"})
+    assert not at.exception
+    for needle in ("javascript:", "<script", "HYPERLINK", "calc", "<b>"):
+        assert needle not in texts(at), needle
+    contracts = read_csv_download(download(at, "contracts_expiring_csv"))
+    row = contracts.filter(pl.col("Notice id") == HOSTILE_NOTICE).row(0, named=True)
+    assert row["Title"].startswith("Evil")
+    assert row["Incumbent supplier(s)"].startswith("'=cmd")  # formula-safe download
+    grid = next(d.value for d in at.dataframe if "Incumbent supplier(s)" in d.value.columns)  # text shown as text
+    assert HOSTILE_SUPPLIER in grid["Incumbent supplier(s)"].to_list()
 
 
 @pytest.mark.parametrize("value", HOSTILE_VALUES[:3])
@@ -148,8 +241,7 @@ def test_years_without_notices_keep_the_pipeline(wh: Path) -> None:
     at = run_page("notices", {"years": [earlier, earlier]})
     assert not at.exception
     assert any("No notices were published" in as_read(i.value) for i in at.info)
-    assert f"No notices published in {earlier}" in texts(at)
-    assert len(at.get("vega_lite_chart")) == 1  # the expiring-contracts chart only
+    assert len(at.get("vega_lite_chart")) == 1  # the expiry pipeline's chart only
 
 
 def test_empty_state_without_notices(sparse_warehouse: Path, use_warehouse) -> None:
@@ -163,9 +255,7 @@ def test_empty_state_without_notices(sparse_warehouse: Path, use_warehouse) -> N
 def test_the_page_says_which_buyers_its_notices_come_from(wh: Path) -> None:
     at = run_page("notices")
     assert not at.exception
-    n_notices, n_buyers = independent(wh, "SELECT count(*), count(DISTINCT buyer_name) FROM fact_contract_notice").row(
-        0
-    )
+    n_notices, n_buyers = independent(wh, "SELECT count(*), count(DISTINCT buyer_name) FROM fact_contract_notice").row(0)
     caption = next(as_read(c.value) for c in at.caption if as_read(c.value).startswith("These notices come from"))
     assert f"{n_notices:,} notices by {n_buyers:,} buyers" in caption
     assert "not every public body" in caption
