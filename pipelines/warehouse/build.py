@@ -1,6 +1,7 @@
 """The one writer: raw files -> validated DuckDB warehouse, swapped in atomically.
 
-1. discover files under the raw folder; skip exact duplicates (same SHA-256) and empty files, with the reason;
+1. discover files under the raw folder, following linked folders and listing what is not read with the reason
+   (see `discover`); skip exact duplicates (same SHA-256) and empty files, with the reason;
 2. detect each file's format from its head and load it (rows that fail a rule become rejects);
 3. model staging into dimensions and facts, resolve buyers;
 4. write everything into a NEW DuckDB file next to the target, build the marts, check the schema
@@ -23,6 +24,7 @@ import polars as pl
 from pipelines import config
 from pipelines.core.loading import FileLoad
 from pipelines.core.textio import sha256_of
+from pipelines.warehouse.discover import RawListing, find_raw_files
 from pipelines.warehouse.errors import BuildError
 from pipelines.warehouse.formats import load_file
 from pipelines.warehouse.meta import FileOutcome
@@ -60,15 +62,10 @@ def is_sample_dir(path: Path) -> bool:
     return (path / SAMPLE_MARKER).exists()
 
 
-def data_files(raw_dir: Path) -> tuple[list[Path], list[Path]]:
-    """(files to read, files ignored for their extension) under raw_dir, sorted."""
-    if not raw_dir.exists():
-        return [], []
-    found = sorted(p for p in raw_dir.rglob("*") if p.is_file() and not p.name.startswith("."))
-    found = [p for p in found if p.name != SAMPLE_MARKER and "PROVENANCE" not in p.name.upper()]
-    keep = [p for p in found if p.suffix.lower() in config.RAW_EXTENSIONS]
-    ignored = [p for p in found if p.suffix.lower() not in config.RAW_EXTENSIONS]
-    return keep, ignored
+def data_files(raw_dir: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """(files to read, entries listed but not read with the reason) under raw_dir, sorted."""
+    listing: RawListing = find_raw_files(raw_dir)
+    return listing.files, listing.listed
 
 
 def choose_raw_dir(raw_dir: Path | None) -> tuple[Path, bool]:
@@ -103,20 +100,14 @@ def build(
     tmp = out.with_name(f"{out.name}.building-{os.getpid()}")
     workdir = out.with_name(f"{out.name}.work-{os.getpid()}")
     try:
-        files, ignored = data_files(raw_dir)
+        files, listed = data_files(raw_dir)
         progress("start", {"raw_dir": raw_dir, "files": len(files), "is_sample": is_sample})
         timings: dict[str, float] = {}
         mark = time.perf_counter()
         outcomes, loads = _load_all(files, raw_dir, workdir, progress)
         timings["read files"], mark = time.perf_counter() - mark, time.perf_counter()
         outcomes += [
-            FileOutcome(
-                path=p,
-                rel_path=str(p.relative_to(raw_dir)),
-                status="ignored",
-                message=f"not a data file type ({p.suffix or 'no extension'}): listed, not read",
-            )
-            for p in ignored
+            FileOutcome(path=p, rel_path=_rel(p, raw_dir), status="ignored", message=reason) for p, reason in listed
         ]
         bad = [o for o in outcomes if o.status == "unreadable"]
         if bad and not keep_going:
@@ -152,6 +143,10 @@ def build(
             if leftover.exists():
                 leftover.unlink()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _rel(path: Path, raw_dir: Path) -> str:
+    return str(path.relative_to(raw_dir)) if path.is_relative_to(raw_dir) else path.name
 
 
 def _load_all(
