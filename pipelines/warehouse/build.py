@@ -1,7 +1,8 @@
 """The one writer: raw files -> validated DuckDB warehouse, swapped in atomically.
 
 1. discover files under the raw folder, following linked folders and listing what is not read with the reason
-   (see `discover`); skip exact duplicates (same SHA-256) and empty files, with the reason;
+   (see `discover`); copy each file once into the work folder, hashing as it is copied, and parse that copy,
+   so the recorded SHA-256 is of exactly the bytes parsed; skip exact duplicates and empty files, with why;
 2. detect each file's format from its head and load it (rows that fail a rule become rejects);
 3. model staging into dimensions and facts, resolve buyers;
 4. write everything into a NEW DuckDB file next to the target, build the marts, check the schema
@@ -23,7 +24,7 @@ import polars as pl
 
 from pipelines import config
 from pipelines.core.loading import FileLoad
-from pipelines.core.textio import sha256_of
+from pipelines.core.textio import UnreadableFileError, snapshot
 from pipelines.warehouse.discover import RawListing, find_raw_files
 from pipelines.warehouse.errors import BuildError
 from pipelines.warehouse.formats import load_file
@@ -157,28 +158,42 @@ def _load_all(
     seen: dict[str, str] = {}
     for index, path in enumerate(files, start=1):
         progress("file", {"path": path, "index": index, "total": len(files)})
-        digest = sha256_of(path)
-        rel = str(path.relative_to(raw_dir))
-        if digest in seen:
-            outcome = FileOutcome(
-                path=path,
-                rel_path=rel,
-                status="duplicate",
-                sha256=digest,
-                size_bytes=path.stat().st_size,
-                message=f"same content as {seen[digest]}: skipped so its rows are not counted twice",
-            )
-            outcomes.append(outcome)
-            progress("file_done", {"outcome": outcome})
-            continue
-        seen[digest] = rel
-        outcome, loaded = load_file(path, raw_dir, workdir)
-        outcome.sha256 = digest
+        outcome, loaded = _load_one(path, raw_dir, workdir, index, seen)
         outcomes.append(outcome)
         if loaded is not None:
             loads.append(loaded)
         progress("file_done", {"outcome": outcome})
     return outcomes, loads
+
+
+def _load_one(
+    path: Path, raw_dir: Path, workdir: Path, index: int, seen: dict[str, str]
+) -> tuple[FileOutcome, FileLoad | None]:
+    """Copy the file once (hashing it), then skip it as a duplicate or parse the copy; the copy is then removed."""
+    rel = _rel(path, raw_dir)
+    snapshot_dir = workdir / "snapshots" / str(index)
+    copy = snapshot_dir / path.name  # same name: messages, rejects and source_file name the file as found
+    try:
+        try:
+            digest = snapshot(path, copy)
+        except (OSError, UnreadableFileError) as exc:
+            reason = exc.reason if isinstance(exc, UnreadableFileError) else (exc.strerror or str(exc))
+            return FileOutcome(path=path, rel_path=rel, status="unreadable", message=f"{path.name}: {reason}"), None
+        if digest in seen:
+            return FileOutcome(
+                path=path,
+                rel_path=rel,
+                status="duplicate",
+                sha256=digest,
+                size_bytes=copy.stat().st_size,
+                message=f"same content as {seen[digest]}: skipped so its rows are not counted twice",
+            ), None
+        seen[digest] = rel
+        outcome, loaded = load_file(path, raw_dir, workdir, read_from=copy)
+        outcome.sha256 = digest
+        return outcome, loaded
+    finally:
+        shutil.rmtree(snapshot_dir, ignore_errors=True)
 
 
 def _sync_counts(outcomes: list[FileOutcome], loads: list[FileLoad]) -> None:

@@ -157,17 +157,21 @@ def json_syntax_error(head: Head) -> UnreadableFileError | None:
     return None
 
 
-def load_file(path: Path, raw_dir: Path, workdir: Path) -> tuple[FileOutcome, FileLoad | None]:
-    """Detect and load one file.
+def load_file(
+    path: Path, raw_dir: Path, workdir: Path, *, read_from: Path | None = None
+) -> tuple[FileOutcome, FileLoad | None]:
+    """Detect and load one file: `path` as found under `raw_dir`, its bytes read from `read_from` (a snapshot
+    of it with the same name, which the build hashed) when given.
 
     A file that looks like a known format but cannot be read comes back 'unreadable' (the build stops on it);
     one that resembles no format the build reads (another GOV.UK page, a CSV from elsewhere) comes back
     'unrecognised' with the reason, listed and skipped.
     """
+    source = read_from or path
     rel = str(path.relative_to(raw_dir)) if path.is_relative_to(raw_dir) else path.name
-    outcome = FileOutcome(path=path, rel_path=rel, status="loaded", size_bytes=path.stat().st_size)
+    outcome = FileOutcome(path=path, rel_path=rel, status="loaded", size_bytes=source.stat().st_size)
     try:
-        head = read_head(path)
+        head = read_head(source)
         if head.kind == "empty":
             outcome.status, outcome.message = "empty", "file is empty (no header, no rows): skipped"
             return outcome, None
@@ -186,7 +190,8 @@ def load_file(path: Path, raw_dir: Path, workdir: Path) -> tuple[FileOutcome, Fi
         fmt = matches[0]
         outcome.source, outcome.format = fmt.source, fmt.id
         outcome.format_description, outcome.publisher, outcome.licence = fmt.description, fmt.publisher, fmt.licence
-        loaded = fmt.load(path, head, workdir)
+        loaded = fmt.load(source, head, workdir)
+        loaded.path = path  # the rows came from the snapshot; the file they belong to is the one found
         loaded.check_reconciles()
     except UnreadableFileError as exc:
         outcome.status, outcome.message = "unreadable", str(exc)

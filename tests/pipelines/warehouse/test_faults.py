@@ -1,10 +1,12 @@
 """The warehouse under faults around the build (issue 12, section 2), each reproduced here:
 
-- a linked raw sub-folder is read (a link loop is not followed twice); a FIFO and a dangling link are listed.
+- a linked raw sub-folder is read (a link loop is not followed twice); a FIFO and a dangling link are listed;
+- a file appended to between hashing and parsing: the hash is of the bytes parsed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import threading
@@ -13,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines.warehouse import build as build_module
 from pipelines.warehouse.build import build
 
 
@@ -72,3 +75,27 @@ def test_linked_folders_are_read_and_fifos_dangling_links_and_loops_are_listed(s
         tmp_path / "w.duckdb",
         "SELECT count(*) FROM build_files WHERE rows_read <> rows_loaded + rows_rejected + rows_superseded",
     ) == [(0,)]
+
+
+def test_a_file_appended_to_between_hashing_and_parsing_records_the_hash_of_what_was_parsed(
+    small_raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = tmp_path / "raw"
+    shutil.copytree(small_raw, raw)
+    target = sorted((raw / "sme-spend").glob("*.csv"))[0]
+    original = target.read_bytes()
+    real_load = build_module.load_file
+
+    def load_after_an_append(path: Path, *args, **kwargs):
+        if path == target:  # the publisher's copy grows after it was hashed, before it is parsed
+            with open(target, "ab") as fh:
+                fh.write(original.splitlines(keepends=True)[-1] * 50)
+        return real_load(path, *args, **kwargs)
+
+    monkeypatch.setattr(build_module, "load_file", load_after_an_append)
+    report = build(raw, tmp_path / "w.duckdb")
+    row = next(f for f in report.files if f.path == target)
+    clean = build(small_raw, tmp_path / "clean.duckdb")
+    expected = next(f for f in clean.files if f.path.name == target.name)
+    assert row.sha256 == hashlib.sha256(original).hexdigest() == expected.sha256
+    assert (row.rows_read, row.size_bytes) == (expected.rows_read, len(original))  # the rows of those same bytes
