@@ -26,6 +26,7 @@ from pipelines.ministers import ifg as ifg_ministers
 from pipelines.notices import contracts_finder
 from pipelines.organisations import formats as organisations
 from pipelines.sme_spend import formats as sme_spend
+from pipelines.warehouse.errors import as_output_failure
 from pipelines.warehouse.meta import FileOutcome
 
 #: The modules that define formats, in a fixed order (the order of ids in `all_formats`).
@@ -165,7 +166,8 @@ def load_file(
 
     A file that looks like a known format but cannot be read comes back 'unreadable' (the build stops on it);
     one that resembles no format the build reads (another GOV.UK page, a CSV from elsewhere) comes back
-    'unrecognised' with the reason, listed and skipped.
+    'unrecognised' with the reason, listed and skipped. A failure to write the build's own work files (a full
+    disk) is no fault of the file: it is raised as the OutputError that stops the build.
     """
     source = read_from or path
     rel = str(path.relative_to(raw_dir)) if path.is_relative_to(raw_dir) else path.name
@@ -197,6 +199,8 @@ def load_file(
         outcome.status, outcome.message = "unreadable", str(exc)
         return outcome, None
     except Exception as exc:
+        if (failure := as_output_failure(exc, workdir.parent)) is not None:
+            raise failure from exc
         outcome.status = "unreadable"
         outcome.message = f"{path.name}: could not be read ({type(exc).__name__}: {exc})"
         if os.environ.get("PROCUREMENT_DEBUG"):
