@@ -1,4 +1,9 @@
-"""First start: build the warehouse from the built-in sample when there is none, visibly."""
+"""When the warehouse cannot be read: the first-start build when there is none, and the message when it is bad.
+
+A warehouse that exists but cannot be used (see `db.WarehouseProblem`) is never rebuilt by the app: the page
+says what is wrong, with which file, and the command that rebuilds it. Each run checks again, so the page
+recovers by itself once the file is fixed.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,9 @@ import fcntl
 from pathlib import Path
 
 import streamlit as st
+
+from dashboard.db import WarehouseProblem
+from dashboard.format import plain
 
 
 def ensure_warehouse(path: Path) -> None:
@@ -35,3 +43,15 @@ def ensure_warehouse(path: Path) -> None:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
         status.update(label="Warehouse built from the sample data.", state="complete", expanded=False)
+
+
+def show_problem(problem: WarehouseProblem) -> None:
+    """One clear message for a warehouse that exists but cannot be used: what, which file, what rebuilds it."""
+    st.title("The warehouse cannot be read")
+    st.error(
+        f"**{plain(str(problem.path))}** cannot be used: {plain(problem.what)}. "
+        "No page can be shown until it is replaced; this page tries again each time it is opened or refreshed.",
+        icon=":material/error:",
+    )
+    st.caption("Rebuild it from the repository folder (the previous file is replaced only once the new one is checked):")
+    st.code(problem.command, language="bash")
