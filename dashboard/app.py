@@ -1,8 +1,9 @@
 """Entry point: `python -m streamlit run dashboard/app.py` from the repository root.
 
-Sets up the page, makes sure there is a warehouse to read (building it from the built-in sample,
-with a visible progress message, the first time), checks it once per run (when it cannot be used the page
-says why, with which file and the command that rebuilds it), draws the shared filters and runs the page.
+Sets up the page and checks the warehouse once per run: when there is none yet it shows the progress of
+the first-start build (which `scripts/run` normally does in the terminal before the server starts; see
+warehouse_setup), and when it cannot be used it says why, with which file and the command that rebuilds
+it. Otherwise it draws the shared filters and runs the page.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import streamlit as st  # noqa: E402
 
 from dashboard import PAGE_RUN_LOCK, db  # noqa: E402
 from dashboard.filters import render_shared_filters  # noqa: E402
-from dashboard.warehouse_setup import ensure_warehouse, show_problem  # noqa: E402
+from dashboard.warehouse_setup import show_first_build, show_problem  # noqa: E402
 
 st.set_page_config(
     page_title="Technology procurement reform",
@@ -36,8 +37,6 @@ st.set_page_config(
 # Our CSS fixes to Streamlit's own widgets (WCAG 2.2 target size): style-only HTML goes to the event
 # container, so it takes no space on the page. Selectors and the reason they survive upgrades: in the file.
 st.html(Path(__file__).with_name("static") / "accessibility.css")
-
-ensure_warehouse(db.warehouse_path())
 
 PAGES = [
     # The default page is served at "/"; its url_path only has to be unique. /overview is the alias below.
@@ -59,7 +58,10 @@ navigation = st.navigation([*PAGES, OVERVIEW_ALIAS])
 # Every page's one check of the warehouse, before anything reads it (the views would otherwise fail inside
 # Streamlit's generic, redacted error box). Nothing is cached for a bad file: the next run tries again.
 if (problem := db.problem()) is not None:
-    show_problem(problem)
+    if problem.missing:
+        show_first_build(problem.path)
+    else:
+        show_problem(problem)
     st.stop()
 
 

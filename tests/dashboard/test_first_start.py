@@ -4,19 +4,28 @@
   server; an existing warehouse is left as it is; a failed build stops it before the server starts. Run here
   in a copy of the script whose `.venv/bin/python` is a stand-in: pip and streamlit are recorded, not run
   (no network, no server), and the build is the real one.
+- The in-app fallback, on a real server: the first session sees the build waiting (another build holds the
+  lock), is closed, and the build still completes with no session left; the next visitor gets the dashboard.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 from pipelines.config import ROOT
+from pipelines.warehouse.output import build_lock
+from tests.browser.conftest import free_port, wait_until_healthy
 
 
 @pytest.fixture(scope="module")
@@ -91,3 +100,68 @@ def test_scripts_run_does_not_start_the_server_when_the_build_fails(tmp_path: Pa
     assert "the dashboard was not started" in result.stderr
     assert not any("streamlit" in c for c in log.read_text().splitlines())
     assert not (tmp_path / "warehouse.duckdb").exists()
+
+
+# --------------------------------------------------------------------------- a real server, a closed first tab
+
+
+def interact(url: str, body: dict) -> dict:
+    request = urllib.request.Request(
+        f"{url}/_stcore/agent/interact", data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return json.loads(response.read())
+
+
+def texts(node: dict) -> str:
+    props = node.get("props") or {}
+    own = [props[k] for k in ("body", "value", "label", "text") if isinstance(props.get(k), str)]
+    return "\n".join(own + [texts(child) for child in node.get("children") or []])
+
+
+@pytest.mark.slow
+def test_closing_the_first_tab_does_not_stop_the_in_app_build(small_raw: Path, tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = open(tmp_path / "server.log", "w")
+    env = {**os.environ, "PROCUREMENT_WAREHOUSE": str(warehouse), "PROCUREMENT_RAW_DIR": str(small_raw)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.enableAgentApi", "true", "--server.agentSessionTTL", "1"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    try:
+        wait_until_healthy(url, server)
+        with build_lock(warehouse):  # another build is writing it: the app's build has to wait for it
+            first = interact(url, {})
+            assert "Building the warehouse" in texts(first["tree"])
+            visitors = [first["session_id"]]
+            deadline = time.monotonic() + 30
+            while "Waiting for another build of this warehouse" not in texts(first["tree"]):  # the same build's news
+                assert time.monotonic() < deadline, texts(first["tree"])
+                time.sleep(0.5)
+                first = interact(url, {})
+                visitors.append(first["session_id"])
+            deadline = time.monotonic() + 60
+            for session in visitors:  # every visitor leaves; the server closes their sessions
+                while True:
+                    assert time.monotonic() < deadline, "a session was never closed"
+                    time.sleep(1)
+                    try:
+                        interact(url, {"session_id": session})
+                    except urllib.error.HTTPError:
+                        break
+            assert not warehouse.exists()
+        deadline = time.monotonic() + 120
+        while not warehouse.exists() and time.monotonic() < deadline:  # nobody is looking now
+            time.sleep(0.5)
+        assert warehouse.is_file(), "the build stopped with the session that started it"
+        later = interact(url, {})
+        assert "Technology procurement reform" in texts(later["tree"]), texts(later["tree"])[:500]
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        log.close()
+    assert "Traceback" not in (tmp_path / "server.log").read_text()
