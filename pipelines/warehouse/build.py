@@ -126,9 +126,9 @@ def build(
         swept = output.sweep_leftovers(out)
         if swept:
             progress("swept", {"leftovers": swept})
-        raw_dir, is_sample = choose_raw_dir(raw_dir)
         tmp, workdir = output.temp_path(out), output.work_path(out)
         try:
+            raw_dir, is_sample = choose_raw_dir(raw_dir)  # may write the sample folder first
             return _build_locked(raw_dir, is_sample, out, tmp, workdir, keep_going, if_missing, progress, started)
         except BuildError:
             raise

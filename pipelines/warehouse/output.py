@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.warehouse.errors import BuildError, BuildLockedError, WarehouseExistsError, output_failure
+from pipelines.warehouse.errors import BuildLockedError, WarehouseExistsError, output_failure
 
 
 def lock_path(out: Path) -> Path:
@@ -170,7 +170,6 @@ def swap_in(tmp: Path, out: Path, *, replace: bool) -> None:
 
 
 __all__ = [
-    "BuildError",
     "Leftover",
     "build_lock",
     "lock_path",
