@@ -1,7 +1,9 @@
 """Entry point: `python -m streamlit run dashboard/app.py` from the repository root.
 
-Sets up the page, makes sure there is a warehouse to read (building it from the built-in sample,
-with a visible progress message, the first time), draws the shared filters and runs the page.
+Sets up the page and checks the warehouse once per run: when there is none yet it shows the progress of
+the first-start build (which `scripts/run` normally does in the terminal before the server starts; see
+warehouse_setup), and when it cannot be used it says why, with which file and the command that rebuilds
+it. Otherwise it draws the shared filters and runs the page.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, not the repository
     sys.path.insert(0, str(ROOT))
 
+import duckdb  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from dashboard import PAGE_RUN_LOCK, db  # noqa: E402
 from dashboard.filters import render_shared_filters  # noqa: E402
-from dashboard.warehouse_setup import ensure_warehouse  # noqa: E402
+from dashboard.warehouse_setup import show_first_build, show_problem  # noqa: E402
 
 st.set_page_config(
     page_title="Technology procurement reform",
@@ -34,8 +37,6 @@ st.set_page_config(
 # Our CSS fixes to Streamlit's own widgets (WCAG 2.2 target size): style-only HTML goes to the event
 # container, so it takes no space on the page. Selectors and the reason they survive upgrades: in the file.
 st.html(Path(__file__).with_name("static") / "accessibility.css")
-
-ensure_warehouse(db.warehouse_path())
 
 PAGES = [
     # The default page is served at "/"; its url_path only has to be unique. /overview is the alias below.
@@ -54,6 +55,15 @@ OVERVIEW_ALIAS = st.Page("views/overview.py", title="Overview", url_path="overvi
 
 navigation = st.navigation([*PAGES, OVERVIEW_ALIAS])
 
+# Every page's one check of the warehouse, before anything reads it (the views would otherwise fail inside
+# Streamlit's generic, redacted error box). Nothing is cached for a bad file: the next run tries again.
+if (problem := db.problem()) is not None:
+    if problem.missing:
+        show_first_build(problem.path)
+    else:
+        show_problem(problem)
+    st.stop()
+
 
 def _run_page(nav) -> None:
     st.session_state["filters"] = render_shared_filters()
@@ -71,5 +81,8 @@ def _run_page(nav) -> None:
 # two sessions inside Polars at once deadlocked the server under the rebuild drill (pool workers
 # waiting for the GIL, held by a session thread waiting for the pool). Runs are CPU-bound and the
 # GIL serialises them anyway, so queueing whole runs costs little and removes the cycle.
-with PAGE_RUN_LOCK:
-    _run_page(navigation)
+try:
+    with PAGE_RUN_LOCK:
+        _run_page(navigation)
+except duckdb.IOException as exc:  # damage the check above cannot see (a corrupt block), met by a query
+    show_problem(db.WarehouseProblem(db.warehouse_path(), f"reading it failed ({str(exc).strip().splitlines()[0]})"))

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from pipelines import config
 
@@ -42,13 +45,13 @@ def _summary(report) -> Table:
             "ignored": "dim",
         }.get(f.status, "")
         table.add_row(
-            f.path.name,
-            f.format or "-",
+            Text(f.path.name),  # Text, not a str: a file name or message is never read as rich markup
+            Text(f.format or "-"),
             f"{f.rows_read:,}",
             f"{f.rows_loaded:,}",
             f"{f.rows_rejected:,}",
             f"{f.rows_superseded:,}",
-            f.status if not f.message else f"{f.status}: {f.message}",
+            Text(f.status if not f.message else f"{f.status}: {f.message}"),
             style=style,
         )
     return table
@@ -70,8 +73,52 @@ def _rates(report) -> Table:
     return table
 
 
+def _say_output_event(event: str, detail: dict) -> None:
+    if event == "waiting":
+        say(f"Another build is writing {detail['path']} ({detail['holder']}): waiting for it to finish ...")
+    elif event == "swept":
+        leftovers = detail["leftovers"]
+        size = sum(x.size_bytes for x in leftovers) / 1e6
+        say(f"Removed {len(leftovers)} leftover(s) of killed builds ({size:,.1f} MB):")
+        for x in leftovers:
+            say(f"  {x.path}")
+
+
+def _on_event(progress: Progress, state: dict):
+    def on_event(event: str, detail: dict) -> None:
+        if event in ("waiting", "swept"):
+            _say_output_event(event, detail)
+        elif event == "start":
+            kind = "SAMPLE data" if detail["is_sample"] else "published files"
+            say(f"Building from {detail['raw_dir']} ({detail['files']} files, {kind})")
+            state["task"] = progress.add_task("reading files", total=detail["files"])
+        elif event == "file":
+            progress.update(state["task"], description=f"reading {escape(Path(detail['path']).name)}")
+            if not console.is_terminal:
+                say(f"  reading {detail['path'].name} ({detail['index']}/{detail['total']})")
+        elif event == "file_done":
+            progress.advance(state["task"])
+        elif event == "model":
+            progress.update(state["task"], description="files read")
+            say("Resolving buyers and building tables ...")
+        elif event == "write":
+            say(f"Writing and checking a new warehouse beside {detail['path']} ...")
+
+    return on_event
+
+
+def say(text: str, style: str | None = None) -> None:
+    """One line of plain text (paths and messages are never read as rich markup, and never wrapped)."""
+    console.print(text, style=style, markup=False, highlight=False, soft_wrap=True)
+
+
 def cmd_build(args: argparse.Namespace) -> int:
-    from pipelines.warehouse.build import BuildError, build
+    out = Path(args.out) if args.out else config.WAREHOUSE_PATH
+    if args.if_missing and os.path.lexists(out):  # the usual case for scripts/run: say so without loading the build
+        say(f"{out} exists: left as it is (python -m pipelines build rebuilds it)")
+        return 0
+
+    from pipelines.warehouse.build import BuildError, WarehouseExistsError, build
 
     progress = Progress(
         TextColumn("{task.description}"),
@@ -82,47 +129,34 @@ def cmd_build(args: argparse.Namespace) -> int:
         transient=False,
         disable=not console.is_terminal,
     )
-    state: dict = {}
-
-    def on_event(event: str, detail: dict) -> None:
-        if event == "start":
-            kind = "SAMPLE data" if detail["is_sample"] else "published files"
-            console.print(f"Building from {detail['raw_dir']} ({detail['files']} files, {kind})")
-            state["task"] = progress.add_task("reading files", total=detail["files"])
-        elif event == "file":
-            progress.update(state["task"], description=f"reading {Path(detail['path']).name}")
-            if not console.is_terminal:
-                console.print(f"  reading {detail['path'].name} ({detail['index']}/{detail['total']})")
-        elif event == "file_done":
-            progress.advance(state["task"])
-        elif event == "model":
-            progress.update(state["task"], description="files read")
-            console.print("Resolving buyers and building tables ...")
-        elif event == "write":
-            console.print(f"Writing and checking a new warehouse beside {detail['path']} ...")
-
     try:
         with progress:
             report = build(
                 Path(args.raw) if args.raw else None,
-                Path(args.out) if args.out else None,
+                out,
                 keep_going=args.keep_going,
-                progress=on_event,
+                progress=_on_event(progress, {}),
+                wait=args.wait,
+                if_missing=args.if_missing,
             )
+    except WarehouseExistsError as exc:
+        say(str(exc))
+        return 0
     except BuildError as exc:
-        console.print(f"[red]Build stopped:[/red] {exc}")
+        lines = str(exc).split("\n")
+        say("Build stopped: " + lines[0], style="red")
+        for line in lines[1:]:
+            say(line)
         return 1
     console.print(_summary(report))
     console.print("Stage timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in report.timings.items()))
     console.print(_rates(report))
-    console.print(
-        f"[green]Warehouse written to {report.warehouse}[/green] in {report.seconds:.1f} s"
-        + (" [yellow](SAMPLE data)[/yellow]" if report.is_sample else "")
+    say(
+        f"Warehouse written to {report.warehouse} in {report.seconds:.1f} s" + (" (SAMPLE data)" if report.is_sample else ""),
+        style="green",
     )
     if report.unreadable:
-        console.print(
-            f"[yellow]{len(report.unreadable)} file(s) skipped as unreadable (--keep-going); see build_files.[/yellow]"
-        )
+        say(f"{len(report.unreadable)} file(s) skipped as unreadable (--keep-going); see build_files.", style="yellow")
         return 2
     return 0
 
@@ -183,6 +217,16 @@ def main(argv: list[str] | None = None) -> int:
         "--keep-going",
         action="store_true",
         help="skip files that cannot be read (recorded in build_files, exit code 2) instead of stopping",
+    )
+    p.add_argument(
+        "--wait",
+        action="store_true",
+        help="when another build is writing the same --out, wait for it to finish instead of stopping (exit 1)",
+    )
+    p.add_argument(
+        "--if-missing",
+        action="store_true",
+        help="build only if nothing is at --out yet, and never replace what is put there meanwhile (scripts/run)",
     )
     p.set_defaults(func=cmd_build)
 

@@ -15,6 +15,8 @@ import csv
 import hashlib
 import io
 import json
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,6 +124,26 @@ def sha256_of(path: Path) -> str:
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(CHUNK_BYTES), b""):
             digest.update(chunk)
+    return digest.hexdigest()
+
+
+def snapshot(path: Path, dest: Path) -> str:
+    """Copy `path` to `dest`, hashing the bytes as they are copied; return their SHA-256.
+
+    The build reads a raw file's bytes this once, then parses `dest`: what is hashed is exactly what is
+    parsed, even if the publisher's copy is appended to or rewritten meanwhile. Opened without blocking,
+    so a named pipe put in the file's place fails at once instead of waiting for a writer.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with open(fd, "rb") as src:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise UnreadableFileError(path, "not a regular file (a named pipe, device or socket)")
+        digest = hashlib.sha256()
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with open(dest, "wb") as dst:
+            for chunk in iter(lambda: src.read(CHUNK_BYTES), b""):
+                digest.update(chunk)
+                dst.write(chunk)
     return digest.hexdigest()
 
 

@@ -26,6 +26,7 @@ from pipelines.ministers import ifg as ifg_ministers
 from pipelines.notices import contracts_finder
 from pipelines.organisations import formats as organisations
 from pipelines.sme_spend import formats as sme_spend
+from pipelines.warehouse.errors import as_output_failure
 from pipelines.warehouse.meta import FileOutcome
 
 #: The modules that define formats, in a fixed order (the order of ids in `all_formats`).
@@ -157,17 +158,22 @@ def json_syntax_error(head: Head) -> UnreadableFileError | None:
     return None
 
 
-def load_file(path: Path, raw_dir: Path, workdir: Path) -> tuple[FileOutcome, FileLoad | None]:
-    """Detect and load one file.
+def load_file(
+    path: Path, raw_dir: Path, workdir: Path, *, read_from: Path | None = None
+) -> tuple[FileOutcome, FileLoad | None]:
+    """Detect and load one file: `path` as found under `raw_dir`, its bytes read from `read_from` (a snapshot
+    of it with the same name, which the build hashed) when given.
 
     A file that looks like a known format but cannot be read comes back 'unreadable' (the build stops on it);
     one that resembles no format the build reads (another GOV.UK page, a CSV from elsewhere) comes back
-    'unrecognised' with the reason, listed and skipped.
+    'unrecognised' with the reason, listed and skipped. A failure to write the build's own work files (a full
+    disk) is no fault of the file: it is raised as the OutputError that stops the build.
     """
+    source = read_from or path
     rel = str(path.relative_to(raw_dir)) if path.is_relative_to(raw_dir) else path.name
-    outcome = FileOutcome(path=path, rel_path=rel, status="loaded", size_bytes=path.stat().st_size)
+    outcome = FileOutcome(path=path, rel_path=rel, status="loaded", size_bytes=source.stat().st_size)
     try:
-        head = read_head(path)
+        head = read_head(source)
         if head.kind == "empty":
             outcome.status, outcome.message = "empty", "file is empty (no header, no rows): skipped"
             return outcome, None
@@ -186,12 +192,15 @@ def load_file(path: Path, raw_dir: Path, workdir: Path) -> tuple[FileOutcome, Fi
         fmt = matches[0]
         outcome.source, outcome.format = fmt.source, fmt.id
         outcome.format_description, outcome.publisher, outcome.licence = fmt.description, fmt.publisher, fmt.licence
-        loaded = fmt.load(path, head, workdir)
+        loaded = fmt.load(source, head, workdir)
+        loaded.path = path  # the rows came from the snapshot; the file they belong to is the one found
         loaded.check_reconciles()
     except UnreadableFileError as exc:
         outcome.status, outcome.message = "unreadable", str(exc)
         return outcome, None
     except Exception as exc:
+        if (failure := as_output_failure(exc, workdir.parent)) is not None:
+            raise failure from exc
         outcome.status = "unreadable"
         outcome.message = f"{path.name}: could not be read ({type(exc).__name__}: {exc})"
         if os.environ.get("PROCUREMENT_DEBUG"):

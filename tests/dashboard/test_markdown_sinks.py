@@ -20,10 +20,12 @@ FIRST_ARG_SINKS = {
     "markdown", "caption", "subheader", "header", "title", "info", "warning", "error", "success", "toast",
     "button", "expander", "popover", "download_button", "link_button", "metric", "checkbox", "toggle",
     "radio", "selectbox", "multiselect", "select_slider", "slider", "text_input", "number_input", "date_input",
-    "text_area", "pills", "segmented_control", "tabs", "write",
+    "text_area", "pills", "segmented_control", "tabs", "write", "spinner", "status",
 }  # fmt: skip
 #: Keyword arguments that are Markdown wherever they appear.
 KEYWORD_SINKS = {"help", "label", "body", "placeholder"}
+#: Streamlit functions whose `text=` is Markdown (elsewhere, e.g. alt.Text, it is not).
+TEXT_SINKS = {"progress", "spinner", "status"}
 #: Our functions that escape their argument themselves (dashboard.components).
 SELF_ESCAPING = {"headline", "link_warnings", "empty_state", "numbers_table"}
 SAFE_CALLS = {"plain", "plain_sentence", "md", "content"}
@@ -76,6 +78,8 @@ def unsafe_markdown(path: Path) -> list[str]:
         if _streamlit_call(node) and node.args:
             args.append(node.args[0])
         args += [kw.value for kw in node.keywords if kw.arg in KEYWORD_SINKS]
+        if _name(node.func) in TEXT_SINKS:
+            args += [kw.value for kw in node.keywords if kw.arg == "text"]
         for arg in args:
             span = lines[node.lineno - 1 : (node.end_lineno or node.lineno)]
             if not _safe(arg) and not any(PRAGMA in line for line in span):
