@@ -28,7 +28,7 @@ import pytest
 
 from dashboard.format import money
 from tests.browser.conftest import ROOT, free_port, wait_until_healthy
-from tests.dashboard.conftest import independent
+from tests.dashboard.conftest import as_read, independent
 
 pytestmark = pytest.mark.slow
 
@@ -109,12 +109,12 @@ class AgentServer:
 
 
 def texts(node: dict) -> list[str]:
-    """Every text body in a snapshot tree."""
+    """Every text body in a snapshot tree, as a reader sees it (safe_text's character references decoded)."""
     out = []
     props = node.get("props") or {}
     for key in ("body", "value", "label"):
         if isinstance(props.get(key), str):
-            out.append(props[key])
+            out.append(as_read(props[key]))
     for child in node.get("children") or []:
         out.extend(texts(child))
     return out

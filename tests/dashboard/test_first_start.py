@@ -26,6 +26,7 @@ import pytest
 from pipelines.config import ROOT
 from pipelines.warehouse.output import build_lock
 from tests.browser.conftest import free_port, wait_until_healthy
+from tests.dashboard.conftest import as_read
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +116,7 @@ def interact(url: str, body: dict) -> dict:
 
 def texts(node: dict) -> str:
     props = node.get("props") or {}
-    own = [props[k] for k in ("body", "value", "label", "text") if isinstance(props.get(k), str)]
+    own = [as_read(props[k]) for k in ("body", "value", "label", "text") if isinstance(props.get(k), str)]
     return "\n".join(own + [texts(child) for child in node.get("children") or []])
 
 
