@@ -7,12 +7,7 @@ session starting while the first is still importing pandas would see the half-in
 takes Python's import lock, so every session waits here until these are complete.
 """
 
-import threading
-
 import altair  # noqa: F401
 import pandas  # noqa: F401
 import pyarrow  # noqa: F401
 import pydeck  # noqa: F401
-
-#: Held while a page runs (see app.py): one run at a time per server process.
-PAGE_RUN_LOCK = threading.RLock()

@@ -18,7 +18,7 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
 import duckdb  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from dashboard import PAGE_RUN_LOCK, db  # noqa: E402
+from dashboard import db  # noqa: E402
 from dashboard.filters import render_shared_filters  # noqa: E402
 from dashboard.warehouse_setup import show_first_build, show_problem  # noqa: E402
 
@@ -77,12 +77,11 @@ def _run_page(nav) -> None:
     nav.run()
 
 
-# One page run at a time in this process. Polars' thread pool is shared by every session's thread;
-# two sessions inside Polars at once deadlocked the server under the rebuild drill (pool workers
-# waiting for the GIL, held by a session thread waiting for the pool). Runs are CPU-bound and the
-# GIL serialises them anyway, so queueing whole runs costs little and removes the cycle.
+# Sessions run their pages side by side. A global page lock once serialised every run, after two sessions
+# inside Polars deadlocked under the rebuild drill; the cause was Python callbacks from Polars' thread pool
+# (map_elements), which the page path no longer has (tests/dashboard/test_no_python_callbacks.py), and the
+# drill (tests/concurrency/test_rebuild_while_reading.py) passes without the lock.
 try:
-    with PAGE_RUN_LOCK:
-        _run_page(navigation)
+    _run_page(navigation)
 except duckdb.IOException as exc:  # damage the check above cannot see (a corrupt block), met by a query
     show_problem(db.WarehouseProblem(db.warehouse_path(), f"reading it failed ({str(exc).strip().splitlines()[0]})"))

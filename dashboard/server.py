@@ -3,7 +3,8 @@
 Streamlit 1.67's `st.App` serves the pages of dashboard/app.py and takes extra Starlette routes beside them (it
 refuses paths under Streamlit's own /_stcore/, /media/, /component/ and /static/); `streamlit run` finds the `app`
 below and serves it with uvicorn (`uvicorn dashboard.server:app` from the repository root works too). The routes
-are the subscribable feeds (dashboard/feeds): /feeds/contracts.ics and /feeds/it-notices.atom.
+are the subscribable feeds (dashboard/feeds): /feeds/contracts.ics and /feeds/it-notices.atom. A path of two or
+more segments that names no page gets a "Page not found" page (dashboard/not_found.py).
 `streamlit run dashboard/app.py` still serves the pages alone, without the feeds.
 
 The feeds' handlers are imported on their first request, not here: this module runs before Streamlit's runtime
@@ -20,11 +21,13 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
     sys.path.insert(0, str(ROOT))
 
 import streamlit as st  # noqa: E402
+from starlette.middleware import Middleware  # noqa: E402
 from starlette.requests import Request  # noqa: E402
 from starlette.responses import Response  # noqa: E402
 from starlette.routing import Route  # noqa: E402
 
 from dashboard.feeds import ATOM_PATH, CALENDAR_PATH  # noqa: E402
+from dashboard.not_found import DeepPathNotFound  # noqa: E402
 
 
 def calendar(request: Request) -> Response:
@@ -42,4 +45,5 @@ def atom_feed(request: Request) -> Response:
 app = st.App(
     Path(__file__).with_name("app.py"),
     routes=[Route(CALENDAR_PATH, calendar, methods=["GET"]), Route(ATOM_PATH, atom_feed, methods=["GET"])],
+    middleware=[Middleware(DeepPathNotFound)],  # /a/b that names no page: "Page not found", not a blank page
 )

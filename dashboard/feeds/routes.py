@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from dashboard import PAGE_RUN_LOCK, db
+from dashboard import db
 from dashboard.feeds import ATOM_PATH, CALENDAR_PATH, atom, atom_url, ical
 from dashboard.filters import NATIONAL_LABEL, Area, area_choices, echo
 from dashboard.notices import logic, pipeline
@@ -138,10 +138,9 @@ def _respond(request: Request, body: bytes, media_type: str, file_name: str) -> 
 
 
 def _guarded(request: Request, build: Callable[[Request], Response]) -> Response:
-    """Run a document builder under the page lock, turning refusals and an unreadable warehouse into messages."""
+    """Run a document builder, turning refusals and an unreadable warehouse into messages."""
     try:
-        with PAGE_RUN_LOCK:  # one Polars user at a time in this process (see app.py)
-            return build(request)
+        return build(request)
     except FeedError as refused:
         return PlainTextResponse(refused.message + "\n", status_code=refused.status)
     except (OSError, duckdb.Error):

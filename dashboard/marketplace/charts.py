@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import altair as alt
 import polars as pl
@@ -39,6 +41,16 @@ BAR_ROW, BAR_HEADROOM = 26, 110
 
 def _rgba(hex_colour: str, alpha: int = 230) -> list[int]:
     return [int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)] + [alpha]
+
+
+def _text(frame: pl.DataFrame, column: str, write: Callable[[Any], str], name: str) -> pl.Series:
+    """`write` over a column's values in Python, nulls kept: never a Python callback inside Polars
+    (map_elements), which deadlocked Polars' thread pool against the GIL under many sessions (issue 13)."""
+    return pl.Series(name, [None if v is None else write(v) for v in frame[column].to_list()], dtype=pl.String)
+
+
+def _pct0(value: float) -> str:
+    return pct(value, 0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -82,15 +94,9 @@ def classify(frame: pl.DataFrame, measure: Measure) -> Classified:
     ).with_row_index("order")
     out = out.join(legend.select("band", pl.col("label").alias("band_label"), "colour"), on="band", how="left")
     out = out.with_columns(
-        pl.col("spend").map_elements(money, return_dtype=pl.String).alias("spend_text"),
-        pl.col("spend_per_1000")
-        .map_elements(money, return_dtype=pl.String)
-        .fill_null("no population figure")
-        .alias("per_1000_text"),
-        pl.col("sme_share_pct")
-        .map_elements(lambda v: pct(v, 0), return_dtype=pl.String)
-        .fill_null("no figure")
-        .alias("sme_text"),
+        _text(out, "spend", money, "spend_text"),
+        _text(out, "spend_per_1000", money, "per_1000_text").fill_null("no population figure"),
+        _text(out, "sme_share_pct", _pct0, "sme_text").fill_null("no figure"),
     )
     return Classified(out, legend)
 
@@ -129,7 +135,7 @@ def map_deck(
 ) -> pdk.Deck:
     """Polygons where a boundary exists, centroid circles where not; every layer has an id (selection needs it)."""
     frame = classified.areas.with_columns(
-        pl.col("colour").map_elements(_rgba, return_dtype=pl.List(pl.Int64)).alias("fill"),
+        pl.Series("fill", [_rgba(c) for c in classified.areas["colour"].to_list()], dtype=pl.List(pl.Int64)),
         pl.when((pl.col("area_code") == (highlight_code or "")) | pl.col("is_selected_area"))
         .then(4)
         .otherwise(1)
@@ -418,7 +424,9 @@ def family_alt(frame: pl.DataFrame, *, period: str, place: str, span: str) -> st
 
 
 def family_table(frame: pl.DataFrame) -> pl.DataFrame:
-    return _provisional_label(frame).select("period", "framework_family", "spend", "sme_spend", "n_transactions", "status")
+    return _provisional_label(frame).select(
+        "period", "framework_family", "spend", "sme_spend", "n_transactions", "status"
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -517,14 +525,8 @@ def buyers_title(frame: pl.DataFrame, place: str, total: float) -> str:
 
 def buyers_chart(frame: pl.DataFrame, *, place: str, span: str, total: float) -> alt.TopLevelMixin:
     """Bars with the spend and SME share written at the end of each bar (text, not colour)."""
-    data = frame.with_columns(
-        (
-            pl.col("spend").map_elements(money, return_dtype=pl.String)
-            + pl.lit(" · ")
-            + pl.col("sme_share_pct").map_elements(lambda v: pct(v, 0), return_dtype=pl.String).fill_null("n/a")
-            + pl.lit(" SME")
-        ).alias("label")
-    )
+    spend, share = _text(frame, "spend", money, "spend"), _text(frame, "sme_share_pct", _pct0, "share")
+    data = frame.with_columns((spend + " · " + share.fill_null("n/a") + " SME").alias("label"))
     base = _ranked_base(data, "buyer_name", span)
     bars = base.mark_bar(color=PALETTE[0]).encode(
         tooltip=[
@@ -565,11 +567,8 @@ def suppliers_title(frame: pl.DataFrame, place: str) -> str:
 
 def suppliers_chart(frame: pl.DataFrame, *, place: str, span: str) -> alt.TopLevelMixin:
     """Bars coloured by supplier size, with the size also written as text at the end of each bar."""
-    data = with_size(frame).with_columns(
-        (pl.col("spend").map_elements(money, return_dtype=pl.String) + pl.lit(" · ") + pl.col("supplier_size")).alias(
-            "label"
-        )
-    )
+    sized = with_size(frame)
+    data = sized.with_columns((_text(sized, "spend", money, "spend") + " · " + sized["supplier_size"]).alias("label"))
     sizes = list(SIZE_COLOURS)
     base = _ranked_base(data, "supplier_name", span)
     bars = base.mark_bar().encode(
@@ -644,11 +643,11 @@ def per_head_title(frame: pl.DataFrame, span: str) -> str:
 def per_head_chart(frame: pl.DataFrame, *, span: str) -> alt.TopLevelMixin:
     """Bars; the selected authority differs by colour, a thick dashed outline and '(selected)' in its label."""
     overall = 1000 * float(frame["spend"].sum()) / float(frame["population"].sum()) if frame.height else 0.0
+    per_head = _text(frame, "spend_per_1000", money, "per_head")
     data = frame.with_columns(
-        (
-            pl.col("spend_per_1000").map_elements(money, return_dtype=pl.String)
-            + pl.when(pl.col("is_selected")).then(pl.lit("  ◀ selected")).otherwise(pl.lit(""))
-        ).alias("label")
+        (pl.lit(per_head) + pl.when(pl.col("is_selected")).then(pl.lit("  ◀ selected")).otherwise(pl.lit(""))).alias(
+            "label"
+        )
     )
     y = alt.Y(
         "authority:N",

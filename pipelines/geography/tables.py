@@ -489,13 +489,17 @@ def build_dim_council(dim_lad: pl.DataFrame, pop: pl.DataFrame, councils: pl.Dat
     assert isinstance(latest, int)  # dim_lad is not empty and vintage is a non-null INTEGER
     lads = dim_lad.filter(pl.col("vintage") == latest)
     ref = councils.select(pl.col("council_code").alias("lad_code"), "official_name", "county_code")
-    lad_rows = lads.join(ref, on="lad_code", how="left").with_columns(
+    joined = lads.join(ref, on="lad_code", how="left")
+    # The fallback is computed in Python over the names, not as a callback inside Polars: the in-app
+    # first-start build runs beside page runs, and a Python callback from Polars' pool can deadlock
+    # against the GIL there (issue 13).
+    fallback = [None if n is None else official_name_fallback(n) for n in joined["lad_name"].to_list()]
+    lad_rows = joined.with_columns(
         pl.col("lad_code").alias("council_id"),
         pl.col("lad_name").alias("council_name"),
-        pl.coalesce(
-            pl.col("official_name"),
-            pl.col("lad_name").map_elements(official_name_fallback, return_dtype=pl.String),
-        ).alias("official_name"),
+        pl.coalesce(pl.col("official_name"), pl.lit(pl.Series("fallback", fallback, dtype=pl.String))).alias(
+            "official_name"
+        ),
         pl.col("lad_type").alias("council_type"),
     )
     counties = _county_rows(lad_rows, pop, councils, latest)

@@ -56,6 +56,11 @@ def test_the_real_server_serves_pages_and_feeds(fixture_warehouse: Path, tmp_pat
         assert refused.value.code == 404 and b"Unknown area" in refused.value.read()
         with urllib.request.urlopen(f"{url}/contracts", timeout=60) as response:
             assert response.status == 200  # the pages are still served
+        with pytest.raises(urllib.error.HTTPError) as deep:
+            urllib.request.urlopen(f"{url}/marketplace/extra/path", timeout=60)
+        assert deep.value.code == 404 and b"Page not found" in deep.value.read()
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=60) as response:
+            assert response.status == 200
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
