@@ -143,7 +143,7 @@ def _guarded(request: Request, build: Callable[[Request], Response]) -> Response
         return build(request)
     except FeedError as refused:
         return PlainTextResponse(refused.message + "\n", status_code=refused.status)
-    except (OSError, duckdb.Error):
+    except (OSError, duckdb.Error, db.WarehouseProblem):
         return PlainTextResponse(
             "The warehouse cannot be read just now (it may be being rebuilt): try again in a minute.\n",
             status_code=503,

@@ -73,7 +73,7 @@ def test_scripts_run_builds_the_warehouse_in_the_terminal_before_the_server_star
     calls = log.read_text().splitlines()
     assert [c.split()[2] for c in calls if c.startswith("python -m")] == ["pip", "pipelines", "streamlit"]
     assert "python -m pipelines build --if-missing --wait" in calls
-    assert calls[-2:] == ["python -m streamlit run dashboard/app.py --server.port 1", "server started, warehouse there"]
+    assert calls[-2:] == ["python -m streamlit run dashboard/server.py --server.port 1", "server started, warehouse there"]
     printed = result.stdout + result.stderr  # the build's own progress, in the terminal
     assert f"Building from {small_raw}" in printed and f"Warehouse written to {warehouse}" in printed
 

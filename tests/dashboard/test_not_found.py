@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 
@@ -38,7 +39,10 @@ def _call(path: str, method: str = "GET") -> tuple[list[dict], bool]:
         return {"type": "http.request"}
 
     scope = {"type": "http", "method": method, "path": path}
-    asyncio.run(DeepPathNotFound(inner)(scope, receive, send))
+    # In its own thread: another test in this process may have left an event loop running in this one.
+    worker = threading.Thread(target=asyncio.run, args=(DeepPathNotFound(inner)(scope, receive, send),))
+    worker.start()
+    worker.join()
     return sent, bool(reached)
 
 

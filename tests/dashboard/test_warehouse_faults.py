@@ -14,7 +14,6 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-import re
 import shutil
 import threading
 import time
@@ -28,7 +27,7 @@ from streamlit.util import calc_hash
 
 from dashboard import db, warehouse_setup
 from pipelines.warehouse.build import BuildError, build
-from tests.dashboard.conftest import APP, PAGES, TITLES
+from tests.dashboard.conftest import APP, PAGES, TITLES, as_read
 
 
 def sha(path: Path) -> str:
@@ -109,8 +108,8 @@ def open_page(page: str) -> AppTest:
 
 
 def shown(markdown: str) -> str:
-    """Markdown source as it reads on the page (names are escaped into it)."""
-    return re.sub(r"\\(.)", r"\1", markdown).replace("**", "")
+    """Markdown source as it reads on the page (names are escaped into it: safe_text's character references)."""
+    return as_read(markdown).replace("**", "")
 
 
 def assert_one_clear_message(at: AppTest, path: Path, what: str) -> None:
