@@ -103,6 +103,9 @@ class ReplayServer:
 
     def _pick(self, seen: Seen) -> Reply:
         route = self.routes.get(seen.path)
+        if route is None:  # "/prefix/*" routes every path under the prefix
+            prefixes = [k for k in self.routes if k.endswith("*") and seen.path.startswith(k[:-1])]
+            route = self.routes[max(prefixes, key=len)] if prefixes else None
         if route is None:
             return Reply.json({"error": f"no route for {seen.path}"}, status=404)
         if callable(route):
