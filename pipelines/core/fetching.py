@@ -32,6 +32,8 @@ import httpx
 from pipelines.core.http import DEFAULT_POLICY, FetchError, Http, Policy
 
 STATE_FILE = ".fetch-state.json"
+#: Beside STATE_FILE after every run of a source: when, ok or not, its errors and warnings (the build shows it).
+STATUS_FILE = ".fetch-status.json"
 
 #: What a source did with a file: downloaded for the first time, downloaded and different, asked and
 #: unchanged (a 304, or the same bytes again), or kept as it was although the publisher's answer was unusable.
@@ -100,6 +102,14 @@ def read_state(folder: Path) -> dict[str, Any]:
 
 def write_state(folder: Path, state: dict[str, Any]) -> None:
     write_json_atomically(folder / STATE_FILE, state)
+
+
+def read_status(folder: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads((folder / STATUS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 # --- checks: a body is what it claims to be --------------------------------------------------------------------
