@@ -147,3 +147,46 @@ def test_the_build_records_each_fetched_file_s_url_and_fetch_time(replay: Replay
     assert lookup_row[3] is not None and lookup_row[4] is not None
     assert by_path["govuk-organisations/page-0001.json"][2] == f"{replay.url}/api/organisations?page=1"
     assert by_path["by-hand/lookup.csv"][2:] == (None, None, None, None)
+
+
+def test_scripts_run_real_fetches_builds_and_then_serves(replay: ReplayServer, tmp_path: Path) -> None:
+    """scripts/run --real in a copy whose .venv/bin/python runs the real pipelines, with pip and streamlit stood in."""
+    import shutil
+
+    serve(replay)
+    repo, log = tmp_path / "checkout", tmp_path / "calls.log"
+    (repo / "scripts").mkdir(parents=True)
+    shutil.copy(ROOT / "scripts" / "run", repo / "scripts" / "run")
+    (repo / "requirements.txt").write_text("")
+    python = repo / ".venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text(
+        "#!/usr/bin/env bash\n"
+        f'echo "python $*" >> "{log}"\n'
+        'case "$1 $2" in "-m pip") exit 0 ;; "-m streamlit") exit 0 ;; esac\n'
+        f'cd "{ROOT}" && exec "{sys.executable}" "$@"\n'
+    )
+    python.chmod(0o755)
+    raw, warehouse = tmp_path / "raw", tmp_path / "warehouse.duckdb"
+    env = {
+        **os.environ,
+        "PROCUREMENT_RAW_DIR": str(raw),
+        "PROCUREMENT_WAREHOUSE": str(warehouse),
+        "PROCUREMENT_FETCH_WAIT_SCALE": "0.000001",
+    }
+    keys = ("govuk", "arcgis", "nomis", "github_api", "github_raw", "contracts_finder", "find_a_tender")
+    env.update({f"PROCUREMENT_FETCH_{k.upper()}_URL": replay.url for k in keys})
+    result = subprocess.run(
+        [str(repo / "scripts" / "run"), "--real", "--server.port", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    calls = [c for c in log.read_text().splitlines() if c.startswith("python -m")]
+    assert [c.split()[2] for c in calls] == ["pip", "pipelines", "pipelines", "streamlit"]
+    assert calls[1] == "python -m pipelines fetch" and calls[2].startswith("python -m pipelines build --wait")
+    assert calls[3].endswith("--server.port 1")  # --real is the script's, not streamlit's
+    assert "some publishers could not be fetched" in result.stderr  # the ones this server does not play
+    assert warehouse.exists() and (raw / "govuk-organisations" / "page-0001.json").exists()
