@@ -1,8 +1,9 @@
-"""Command line: `python -m pipelines sample|build|check|dictionary`. Wiring only."""
+"""Command line: `python -m pipelines sample|fetch|build|check|dictionary`. Wiring only."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -161,6 +162,69 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fetch_summary(reports) -> Table:
+    table = Table(title="Fetched")
+    for col in ("source", "result", "new", "changed", "unchanged", "kept", "requests"):
+        table.add_column(col, justify="left" if col in ("source", "result") else "right")
+    for r in reports:
+        result = "ok" if r.ok else f"FAILED ({len(r.errors)})"
+        counts = [str(r.count(s)) for s in ("new", "changed", "unchanged", "kept")]
+        table.add_row(r.source, result, *counts, str(r.requests), style="" if r.ok else "red")
+    return table
+
+
+def _since(text: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)") from None
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from pipelines.fetch import run
+
+    raw = Path(args.raw) if args.raw else config.RAW_DIR
+    since = args.since
+    progress = Progress(
+        TextColumn("{task.fields[source]:<20}"),
+        BarColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not console.is_terminal,
+    )
+    tasks: dict[str, object] = {}
+
+    def on_source(name: str) -> None:
+        if tasks:
+            last = list(tasks.values())[-1]
+            progress.update(last, total=1, completed=1)  # type: ignore[arg-type]
+        tasks[name] = progress.add_task("starting", total=None, source=name)
+        if not console.is_terminal:
+            say(f"fetching {name} ...")
+
+    def on_progress(name: str, text: str) -> None:
+        progress.update(tasks[name], description=escape(text))  # type: ignore[arg-type]
+
+    say(f"Fetching into {raw} (files exactly as published, each with a manifest)")
+    with progress:
+        reports = run(raw, only=args.only, since=since, on_source=on_source, progress=on_progress)
+        for task in tasks.values():
+            progress.update(task, total=1, completed=1)  # type: ignore[arg-type]
+    console.print(_fetch_summary(reports))
+    for r in reports:
+        for warning in r.warnings:
+            say(f"{r.source}: warning: {warning}", style="yellow")
+        for error in r.errors:
+            say(f"{r.source}: {error}", style="red")
+    failed = [r.source for r in reports if not r.ok]
+    if failed:
+        say(f"{len(failed)} source(s) failed: {', '.join(failed)}; what they fetched before is kept", style="red")
+        return 1
+    say(f"Every source fetched into {raw}: python -m pipelines build turns it into a warehouse", style="green")
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     import duckdb
 
@@ -209,6 +273,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rows", type=int, default=None, help="rows in the large marketplace file (e.g. 10000000)")
     p.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same bytes)")
     p.set_defaults(func=cmd_sample)
+
+    from pipelines.fetch import SOURCES
+
+    p = sub.add_parser("fetch", help="download the current published files from every publisher into the raw folder")
+    p.add_argument(
+        "--only", nargs="+", choices=list(SOURCES), metavar="SOURCE", help=f"only these: {', '.join(SOURCES)}"
+    )
+    p.add_argument(
+        "--since", default=None, type=_since, help="notices published or updated since DATE (YYYY-MM-DD[THH:MM])"
+    )
+    p.add_argument("--raw", default=None, help=f"raw folder to fetch into (default {config.RAW_DIR})")
+    p.set_defaults(func=cmd_fetch)
 
     p = sub.add_parser("build", help="read raw files, validate, and write the warehouse atomically")
     p.add_argument("--raw", default=None, help="raw folder (default data/raw, or the sample when that is empty)")

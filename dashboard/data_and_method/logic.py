@@ -241,6 +241,8 @@ def _with_check(files: pl.DataFrame) -> pl.DataFrame:
     return files.with_columns(pl.when(reconciles).then(pl.lit("yes")).otherwise(pl.lit("NO")).alias("reconciles"))
 
 
+#: Where a fetched file came from (its manifest); empty for files put in the raw folder by hand.
+_FETCH_COLUMNS = ("fetch_url", "fetched_at", "publisher_updated_at", "fetch_note")
 _FILE_COLUMNS = (
     "rel_path",
     "status",
@@ -258,12 +260,14 @@ _FILE_COLUMNS = (
     "size_bytes",
     "notes",
     "message",
+    *_FETCH_COLUMNS,
 )
 
 
 def files_for_download(files: pl.DataFrame) -> pl.DataFrame:
     """Every file with its full SHA-256 (to check a copy byte for byte) and the reconciliation check."""
-    return _with_check(files).select(*_FILE_COLUMNS, "dataset", "format")
+    missing = [pl.lit(None, dtype=pl.String).alias(c) for c in _FETCH_COLUMNS if c not in files.columns]
+    return _with_check(files.with_columns(missing)).select(*_FILE_COLUMNS, "dataset", "format")
 
 
 def files_for_screen(files: pl.DataFrame) -> pl.DataFrame:
@@ -380,6 +384,10 @@ def column_config() -> dict:
         "n_loaded": number("Loaded", format="%d"),
         "period": st.column_config.TextColumn("Period"),
         "format_description": st.column_config.TextColumn("Format"),
+        "fetch_url": st.column_config.TextColumn("Fetched from", width="medium"),
+        "fetched_at": st.column_config.DatetimeColumn("Fetched (UTC)", format="YYYY-MM-DD HH:mm"),
+        "publisher_updated_at": st.column_config.TextColumn("Publisher last changed"),
+        "fetch_note": st.column_config.TextColumn("Fetch note", width="medium"),
         "buyer_name": st.column_config.TextColumn("Buyer name (as published)", width="medium"),
         "normalized_name": st.column_config.TextColumn("Normalised name"),
         "n_notices": number("Contracts Finder notices", format="%,d"),

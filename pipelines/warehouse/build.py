@@ -41,7 +41,7 @@ from pipelines.warehouse.errors import (
     output_failure,
 )
 from pipelines.warehouse.formats import load_file
-from pipelines.warehouse.meta import FileOutcome
+from pipelines.warehouse.meta import FileOutcome, add_fetch_record
 from pipelines.warehouse.model import build_model
 from pipelines.warehouse.sample import SAMPLE_MARKER, write_all
 from pipelines.warehouse.write import write_warehouse
@@ -164,6 +164,8 @@ def _build_locked(
     outcomes += [
         FileOutcome(path=p, rel_path=_rel(p, raw_dir), status="ignored", message=reason) for p, reason in listed
     ]
+    for outcome in outcomes:
+        add_fetch_record(outcome, raw_dir)
     bad = [o for o in outcomes if o.status == "unreadable"]
     if bad and not keep_going:
         raise BuildError(

@@ -5,11 +5,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
+from pipelines.core.fetching import read_manifest, read_status
 from pipelines.core.schema import Column, Table
 
 FILE_STATUSES = ("loaded", "duplicate", "empty", "unreadable", "unrecognised", "ignored")
@@ -73,6 +75,24 @@ BUILD_FILES = Table(
         Column("encoding", "VARCHAR", "Detected text encoding"),
         Column("notes", "VARCHAR", "What was noticed while reading (encoding, line endings, totals)"),
         Column("period", "VARCHAR", "Period the loaded rows cover"),
+        Column(
+            "fetch_url", "VARCHAR", "Where python -m pipelines fetch downloaded the file (empty: put there by hand)"
+        ),
+        Column("fetched_at", "TIMESTAMP", "When these bytes were downloaded (UTC, from the file's fetch manifest)"),
+        Column(
+            "fetch_checked_at", "TIMESTAMP", "When the publisher was last asked about the file (a 304 moves only this)"
+        ),
+        Column(
+            "publisher_updated_at",
+            "VARCHAR",
+            "When the publisher says it last changed (GOV.UK public_updated_at, ArcGIS lastEditDate, IfG commit date)",
+        ),
+        Column(
+            "fetch_note",
+            "VARCHAR",
+            "What the fetch noticed (reshuffle mode, bytes not UTF-8, edited since fetched) and whether the last "
+            "fetch of its source failed",
+        ),
     ),
     extra_checks=(
         (
@@ -152,6 +172,39 @@ class FileOutcome:
     encoding: str | None = None
     notes: str | None = None
     period: str | None = None
+    fetch_url: str | None = None
+    fetched_at: dt.datetime | None = None
+    fetch_checked_at: dt.datetime | None = None
+    publisher_updated_at: str | None = None
+    fetch_note: str | None = None
+
+
+def _utc(stamp: str | None) -> dt.datetime | None:
+    if not stamp:
+        return None
+    try:
+        return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(dt.UTC).replace(tzinfo=None)
+    except ValueError:
+        return None
+
+
+def add_fetch_record(outcome: FileOutcome, raw_dir: Path) -> None:
+    """Copy what the file's fetch manifest says (URL, times, notes) onto its build_files row, if it has one."""
+    manifest = read_manifest(outcome.path)
+    if manifest is None:
+        return
+    outcome.fetch_url = manifest.url
+    outcome.fetched_at, outcome.fetch_checked_at = _utc(manifest.fetched_at), _utc(manifest.checked_at)
+    outcome.publisher_updated_at = manifest.publisher_updated_at
+    notes = [manifest.note] if manifest.note else []
+    if outcome.sha256 and outcome.sha256 != manifest.sha256:
+        notes.append("the file differs from the bytes fetched (edited or replaced since)")
+    status = read_status(raw_dir / manifest.source)
+    if status and not status.get("ok"):
+        errors = status.get("errors") or []
+        first = f": {errors[0]}" if errors else ""
+        notes.append(f"the last fetch of {manifest.source} ({status.get('finished_at')}) failed{first}")
+    outcome.fetch_note = "; ".join(notes) or None
 
 
 def files_frame(outcomes: list[FileOutcome]) -> pl.DataFrame:
@@ -175,6 +228,11 @@ def files_frame(outcomes: list[FileOutcome]) -> pl.DataFrame:
             "encoding": o.encoding,
             "notes": o.notes or None,
             "period": o.period or None,
+            "fetch_url": o.fetch_url,
+            "fetched_at": o.fetched_at,
+            "fetch_checked_at": o.fetch_checked_at,
+            "publisher_updated_at": o.publisher_updated_at,
+            "fetch_note": o.fetch_note,
         }
         for o in outcomes
     ]
