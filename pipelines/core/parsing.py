@@ -145,3 +145,16 @@ def financial_year_label(text: str) -> str | None:
     if end_yy != (start + 1) % 100:
         return None
     return f"{start}/{end_yy:02d}"
+
+
+#: A UK postcode with its spaces removed: outward code (area, district), then inward code (sector, unit).
+POSTCODE_PATTERN = r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$"
+
+
+def normalise_postcode(expr: pl.Expr) -> pl.Expr:
+    """'l3 9pp', 'L39PP', ' L3  9PP ' -> 'L3 9PP' (ONS's `pcds` form); null when not a UK postcode."""
+    squeezed = expr.str.to_uppercase().str.replace_all(r"[\s\u00a0]+", "")
+    parts = squeezed.str.extract_groups(POSTCODE_PATTERN)
+    return pl.when(squeezed.str.contains(POSTCODE_PATTERN)).then(
+        pl.concat_str(parts.struct.field("1"), pl.lit(" "), parts.struct.field("2"))
+    )

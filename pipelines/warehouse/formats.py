@@ -20,10 +20,12 @@ from types import ModuleType
 from pipelines.core.loading import FileLoad, Format, header_key
 from pipelines.core.textio import HEAD_BYTES, Head, UnreadableFileError, read_head, read_text
 from pipelines.geography import formats as geography
+from pipelines.geography import postcodes
 from pipelines.marketplace import formats as marketplace
 from pipelines.ministers import govuk as govuk_ministers
 from pipelines.ministers import ifg as ifg_ministers
 from pipelines.notices import contracts_finder
+from pipelines.organisations import ccs_customers
 from pipelines.organisations import formats as organisations
 from pipelines.sme_spend import formats as sme_spend
 from pipelines.warehouse.errors import as_output_failure
@@ -34,9 +36,11 @@ FORMAT_MODULES: tuple[ModuleType, ...] = (
     contracts_finder,
     govuk_ministers,
     organisations,
+    ccs_customers,
     ifg_ministers,
     marketplace,
     geography,
+    postcodes,
     sme_spend,
 )
 
