@@ -36,7 +36,7 @@ DATA_DICTIONARY_PATH = ROOT / "DATA_DICTIONARY.md"
 SME_ASPIRATION_PCT = 33.0
 
 #: File extensions `build` considers; anything else under the raw folder is listed as ignored.
-RAW_EXTENSIONS = (".csv", ".json", ".jsonl", ".geojson", ".txt")
+RAW_EXTENSIONS = (".csv", ".json", ".jsonl", ".geojson", ".txt", ".xlsx", ".xls", ".ods")
 
 #: The newest months of each framework family's latest release, marked provisional: late supplier returns
 #: revise them heavily (one month rose 35% between the Nov 2013 and Jun 2014 G-Cloud releases).

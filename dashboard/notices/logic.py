@@ -20,6 +20,7 @@ BUYER_TYPES = {
     "combined_authority": "Combined authorities",
     "functional_body": "GLA and combined-authority bodies",
     "devolved": "Devolved governments",
+    "public_body": "Other public bodies (schools, police, NHS, fire)",
     "other": "Other or not identified",
 }
 SUITABLE = "Marked suitable for SMEs (% of notices)"

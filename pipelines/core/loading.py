@@ -400,3 +400,21 @@ def reading_csv(load: Callable[[Path, Head, Path], FileLoad]) -> Callable[[Path,
             raise csv_parse_error(path, workdir, exc) from None
 
     return wrapped
+
+
+def sheet_rows(
+    path: Path, sheet: str, header_index: int, cells: Sequence[str]
+) -> tuple[pl.DataFrame, list[str], int]:
+    """The rows of a workbook's sheet below its header row (0-based `header_index`), as text, and their names.
+
+    Columns are named from the header's cells (`unique_names`); `source_line` is the sheet's row number and
+    `_extra` is null (a sheet's rows are as wide as its header row). Rows with no value at all are dropped
+    and counted (the third value): a workbook's used range often runs past its last row of data.
+    """
+    from pipelines.core.sheets import read_sheet
+
+    names = unique_names(cells)
+    frame = read_sheet(path, sheet, names).filter(pl.col(LINE) > header_index + 1)
+    filled = pl.any_horizontal([pl.col(n).is_not_null() & (pl.col(n).str.strip_chars() != "") for n in names])
+    kept = frame.filter(filled)
+    return kept, names, frame.height - kept.height

@@ -93,17 +93,23 @@ def _month_from_name(expr: pl.Expr) -> pl.Expr:
 def parse_month(expr: pl.Expr) -> pl.Expr:
     """Parse a month in any published form to the first day of that month (Date).
 
-    Accepts 2014-06-01, 2012-10-01l (stray trailing 'l'), 2014-06, 01/06/2014 (UK day
+    Accepts 2014-06-01, 2012-10-01l (stray trailing 'l'), 2014-06, 01/06/2014 and 01/06/14 (UK day
     first), 06/2014, Jun-14, June 2014, 2014-06-01T00:00:00 and Excel serial day numbers
-    (e.g. 41791). Anything else (including impossible dates like 2014-13-01) gives null.
+    (e.g. 41791), so a 2017 Return Month column mixing serials and dd/mm/yy reads whole. Anything
+    else (including impossible dates like 2014-13-01) gives null.
     """
     s = expr.cast(pl.String).str.strip_chars().str.replace(r"(?i)^(\d{4}-\d{2}-\d{2})l$", "$1")
     s = s.str.replace(r"[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z?$", "")
     iso = s.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
-    uk = s.str.strptime(pl.Date, "%d/%m/%Y", strict=False)
-    uk_short = s.str.strptime(pl.Date, "%d/%m/%y", strict=False)
+    # %Y also takes a two-digit year ('01/08/17' would be AD 17), so each pattern is tried only on its own shape
+    uk = pl.when(s.str.contains(r"^\d{1,2}/\d{1,2}/\d{4}$")).then(s.str.strptime(pl.Date, "%d/%m/%Y", strict=False))
+    uk_short = pl.when(s.str.contains(r"^\d{1,2}/\d{1,2}/\d{2}$")).then(
+        s.str.strptime(pl.Date, "%d/%m/%y", strict=False)
+    )
     year_month = (s + "-01").str.strptime(pl.Date, "%Y-%m-%d", strict=False)
-    month_year = ("01/" + s).str.strptime(pl.Date, "%d/%m/%Y", strict=False)
+    month_year = pl.when(s.str.contains(r"^\d{1,2}/\d{4}$")).then(
+        ("01/" + s).str.strptime(pl.Date, "%d/%m/%Y", strict=False)
+    )
     parts = s.str.extract_groups(r"^([A-Za-z]{3,9})[\s\-/]+(\d{2}|\d{4})$")
     mon = _month_from_name(parts.struct.field("1"))
     yr = parts.struct.field("2").cast(pl.Int32, strict=False)
@@ -122,7 +128,7 @@ def parse_date(expr: pl.Expr) -> pl.Expr:
     s = s.str.replace(r"[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$", "")
     return pl.coalesce(
         s.str.strptime(pl.Date, "%Y-%m-%d", strict=False),
-        s.str.strptime(pl.Date, "%d/%m/%Y", strict=False),
+        pl.when(s.str.contains(r"^\d{1,2}/\d{1,2}/\d{4}$")).then(s.str.strptime(pl.Date, "%d/%m/%Y", strict=False)),
     )
 
 
@@ -145,3 +151,16 @@ def financial_year_label(text: str) -> str | None:
     if end_yy != (start + 1) % 100:
         return None
     return f"{start}/{end_yy:02d}"
+
+
+#: A UK postcode with its spaces removed: outward code (area, district), then inward code (sector, unit).
+POSTCODE_PATTERN = r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$"
+
+
+def normalise_postcode(expr: pl.Expr) -> pl.Expr:
+    """'l3 9pp', 'L39PP', ' L3  9PP ' -> 'L3 9PP' (ONS's `pcds` form); null when not a UK postcode."""
+    squeezed = expr.str.to_uppercase().str.replace_all(r"[\s\u00a0]+", "")
+    parts = squeezed.str.extract_groups(POSTCODE_PATTERN)
+    return pl.when(squeezed.str.contains(POSTCODE_PATTERN)).then(
+        pl.concat_str(parts.struct.field("1"), pl.lit(" "), parts.struct.field("2"))
+    )

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from pipelines.core.sheets import ZIP_MAGIC, SheetHead, WorkbookError, read_heads, workbook_kind
+
 HEAD_BYTES = 64 * 1024
 CHUNK_BYTES = 8 * 1024 * 1024
 
@@ -70,10 +72,18 @@ class Head:
     """The first bytes of a raw file, decoded, for format detection."""
 
     path: Path
-    kind: str  # empty | json | jsonl | text
-    encoding: str
+    kind: str  # empty | json | jsonl | text | spreadsheet | binary (a ZIP that is no workbook)
+    encoding: str  # for a spreadsheet: xlsx | xls | ods
     text: str
     lines: list[str]
+    #: A spreadsheet's sheets, each with its first rows (empty for every other kind).
+    sheets: tuple[SheetHead, ...] = ()
+    #: Why a spreadsheet could not be opened, or what a binary file is ('' otherwise).
+    problem: str = ""
+
+    def sheet(self, name: str) -> SheetHead | None:
+        """The sheet called `name` (case and surrounding spaces ignored), if the workbook has one."""
+        return next((s for s in self.sheets if s.name.strip().lower() == name.strip().lower()), None)
 
     def csv_rows(self, limit: int = 12) -> list[list[str]]:
         """The first `limit` physical lines parsed as CSV (ragged, unquoted newlines ignored)."""
@@ -171,11 +181,17 @@ def _decode_lenient(raw: bytes, encoding: str) -> str:
 
 
 def read_head(path: Path) -> Head:
-    """Read and decode the first 64 KiB of `path` for format detection."""
+    """Read and decode the first 64 KiB of `path` for format detection (a workbook: the first rows of its sheets)."""
     with open(path, "rb") as fh:
         raw = fh.read(HEAD_BYTES)
     if not raw.strip():
         return Head(path=path, kind="empty", encoding="", text="", lines=[])
+    workbook = workbook_kind(path, raw[:8])
+    if workbook is not None:
+        return _workbook_head(path, workbook)
+    if raw.startswith(ZIP_MAGIC):
+        why = "a ZIP archive that is not an XLSX or ODS workbook, or a damaged one (it cannot be opened as either)"
+        return Head(path=path, kind="binary", encoding="", text="", lines=[], problem=why)
     encoding = _sniff_encoding(raw)
     text = _decode_lenient(raw, encoding)
     text = text.lstrip("\ufeff")
@@ -197,6 +213,15 @@ def read_head(path: Path) -> Head:
     if kind == "text" and window_full and "\n" not in text and "\r" not in text:
         lines = []  # no line break in 64 KiB: the first line is cut, so it cannot be read as a header
     return Head(path=path, kind=kind, encoding=encoding, text=text, lines=lines)
+
+
+def _workbook_head(path: Path, kind: str) -> Head:
+    """A spreadsheet's head: the first rows of each sheet, or why the workbook cannot be opened."""
+    try:
+        sheets = read_heads(path)
+    except WorkbookError as exc:
+        return Head(path=path, kind="spreadsheet", encoding=kind, text="", lines=[], problem=str(exc))
+    return Head(path=path, kind="spreadsheet", encoding=kind, text="", lines=[], sheets=sheets)
 
 
 def read_json(path: Path) -> object:

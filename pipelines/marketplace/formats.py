@@ -12,6 +12,15 @@ Layouts (recognised from the header, never the file name):
 - ``ccs_marketplace_spend``: the later CCS layout (DOS and later G-Cloud iterations): FrameworkName/Framework, Lot,
   SupplierName, CustomerName, Sector/MarketSector, EvidencedSpend and either SpendMonth or FinancialYear +
   FinancialMonth; an SME column when present.
+- ``ccs_marketplace_2017_return_month``: the July 2017 "sales figures" layout (Customer Name, Return Month,
+  Evidenced Spend, SME Status, Sector, ...): Return Month mixes Excel serial numbers and dd/mm/yy.
+- ``ccs_marketplace_2017_monthly``: Dec 2017 - Mar 2018 (Sector, Lot, Month as `Mon-YY`, Spend with `£`,
+  thousands commas and bracketed negatives, SME Status, Supplier, Customer, Framework; ISO-8859-1). DOS files
+  have no Framework column: the lot tells the framework (Digital outcomes / specialists / user research are
+  DOS; cloud and SaaS/IaaS/PaaS/SCS lots, old names and new, G-Cloud); a lot that tells neither is rejected.
+  The exact 2017-18 header spellings are not confirmed: headers are matched by normalised name.
+- ``marketplace_spend_workbook``: any of these layouts saved as XLSX, XLS or ODS (one spend sheet; banners
+  above the header allowed). Cells are read by type: money as numbers, months as dates or serials.
 
 The load is one lazy Polars pass from the (UTF-8/LF) CSV to a Parquet file in the build's work folder holding
 every row with its parsed values and, for rows that fail a rule, the reason; loaded rows and rejects are then
@@ -41,6 +50,7 @@ from pipelines.core.loading import (
     reading_csv,
     rejects_frame,
     scan_csv_strings,
+    sheet_rows,
     truncated_row_checks,
     unique_names,
 )
@@ -54,6 +64,7 @@ from pipelines.core.parsing import (
     parse_month,
     too_precise,
 )
+from pipelines.core.sheets import HEAD_ROWS, SheetHead
 from pipelines.core.textio import Head, UnreadableFileError, prepare_csv
 
 SOURCE = "marketplace_spend"
@@ -106,6 +117,8 @@ class Layout:
     optional: tuple[str, ...]
     fixed_family: str | None = None  # framework family when the file has no framework column
     published: tuple[str, ...] = ()  # the header as the publisher writes it, for messages
+    #: With no framework column, the lot names the framework (DOS lots are DOS's own; G-Cloud's too).
+    family_from_lot: bool = False
 
     def required_keys(self) -> tuple[str, ...]:
         return tuple(header_key(self.published_name(f)) for f in self.fields)
@@ -168,24 +181,55 @@ LAYOUT_CCS = Layout(
 )
 
 
-def _keys(head: Head) -> tuple[int, list[str], set[str]] | None:
-    """The header line index, its cells and their normalised keys (first 6 lines searched)."""
-    for idx, row in enumerate(head.csv_rows(6)):
+LAYOUT_2017_RETURN = Layout(
+    "ccs_marketplace_2017_return_month",
+    "Digital Marketplace sales 2017 layout (Customer Name, Return Month, Evidenced Spend, SME Status)",
+    ("supplier", "customer", "month", "amount"),
+    ("framework", "lot", "sector", "sme", "description"),
+    published=("Supplier Name", "Customer Name", "Return Month", "Evidenced Spend", "SME Status", "Sector", "Lot"),
+    family_from_lot=True,
+)
+LAYOUT_2017_MONTHLY = Layout(
+    "ccs_marketplace_2017_monthly",
+    "Digital Marketplace spend Dec 2017 - Mar 2018 layout (Sector, Lot, Month, Spend, SME Status, Supplier,"
+    " Customer[, Framework])",
+    ("lot", "month", "amount", "supplier", "customer"),
+    ("framework", "sector", "sme", "description"),
+    published=("Sector", "Lot", "Month", "Spend", "SME Status", "Supplier", "Customer", "Framework"),
+    family_from_lot=True,
+)
+
+#: Rows of a text file's head where its header is looked for (banners above it allowed).
+HEADER_LINES = 6
+
+
+def _header_in(rows: list[list[str]]) -> tuple[int, list[str], set[str]] | None:
+    """The index, cells and normalised keys of the first row that looks like a marketplace header."""
+    for idx, row in enumerate(rows):
         keys = {header_key(c) for c in row if c.strip()}
         if {"customer", "customername"} & keys and len(keys) >= 4:
             return idx, row, keys
     return None
 
 
+def _keys(head: Head) -> tuple[int, list[str], set[str]] | None:
+    """The header line index, its cells and their normalised keys (first 6 lines searched)."""
+    return _header_in(head.csv_rows(HEADER_LINES))
+
+
 def _layout_for(keys: set[str]) -> Layout | None:
     if "formonth" in keys or "totalcharge" in keys:
         return LAYOUT_2013
+    if "returnmonth" in keys and "smestatus" in keys:
+        return LAYOUT_2017_RETURN
     if "returnmonth" in keys and "framework" not in keys and "frameworkname" not in keys:
         return LAYOUT_2014_PUBLICATION
     if "returnmonth" in keys:
         return LAYOUT_2014_IMPORT
     if {"spendmonth", "financialmonth", "financialyear"} & keys:
         return LAYOUT_CCS
+    if "month" in keys:
+        return LAYOUT_2017_MONTHLY
     return None
 
 
@@ -197,6 +241,14 @@ def _matcher(layout: Layout):
         return found is not None and _layout_for(found[2]) is layout
 
     return matches
+
+
+def _family_from_lot(lot: pl.Expr) -> pl.Expr:
+    """'Digital Outcomes and Specialists' for a DOS lot, 'G-Cloud' for a G-Cloud one, else null."""
+    low = lot.str.to_lowercase()
+    dos = low.str.contains(r"digital outcomes|digital specialists|user research")
+    gcloud = low.str.contains(r"cloud|\biaas\b|\bpaas\b|\bsaas\b|\bscs\b|infrastructure|platform|software|^(lot\s*)?[1-4]$")
+    return pl.when(dos).then(pl.lit("Digital Outcomes and Specialists")).when(gcloud).then(pl.lit("G-Cloud"))
 
 
 def _column_for(field: str, names: list[str]) -> str | None:
@@ -298,6 +350,8 @@ def _sme_expr(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
 
 
 SECTORS = {
+    "unregistered or unknown": "Unregistered or Unknown",
+    "utility (historic)": "Utility (Historic)",
     "central government": "Central Government",
     "local government": "Local Government",
     "health": "Health",
@@ -391,7 +445,11 @@ def _code_checks(col: dict[str, str | None]) -> list[Check]:
 
 
 def codes_table(
-    distinct: pl.DataFrame, keys: dict[str, str], fixed_family: str | None, col: dict[str, str | None]
+    distinct: pl.DataFrame,
+    keys: dict[str, str],
+    fixed_family: str | None,
+    col: dict[str, str | None],
+    family_from_lot: bool = False,
 ) -> pl.DataFrame:
     """Parse each distinct combination of raw framework/lot/SME/sector/month values (a small frame).
 
@@ -403,7 +461,7 @@ def codes_table(
         return clean_text(pl.col(keys[field])) if field in keys else pl.lit(None, dtype=pl.String)
 
     table = distinct.with_columns(
-        (pl.lit(fixed_family) if fixed_family else text("framework")).alias("framework_raw"),
+        _framework_raw(text, keys, fixed_family, family_from_lot).alias("framework_raw"),
         text("lot").alias("_lot_raw"),
         text("sme").alias("_sme_raw"),
         text("sector").alias("_sector_raw"),
@@ -438,6 +496,15 @@ def codes_table(
     checks = _code_checks(col)
     explained = explain_rejects(flag_rejects(table.lazy(), checks), checks).collect()
     return explained.select(CODE, *CODE_COLUMNS, REJECT_CODE, "_reject_column", "_reject_value", REJECT_REASON)
+
+
+def _framework_raw(text, keys: dict[str, str], fixed_family: str | None, family_from_lot: bool) -> pl.Expr:
+    """The framework as published, the layout's fixed one, or (no framework column) the one its lot names."""
+    if fixed_family:
+        return pl.lit(fixed_family)
+    if "framework" not in keys and family_from_lot and "lot" in keys:
+        return _family_from_lot(text("lot"))
+    return text("framework")
 
 
 def name_table(distinct: pl.DataFrame, id_col: str, raw_col: str, name_col: str) -> pl.DataFrame:
@@ -512,6 +579,28 @@ ROW_COLUMNS = ("source_file", "source_line", CODE, "supplier_id", "buyer_id", "d
 SPARSE_COLUMNS = ("_amount_raw", "_extra")  # kept on rejected rows only, to explain them
 
 
+def _missing_columns(layout: Layout, names: list[str]) -> list[str]:
+    missing = [layout.published_name(f) for f in layout.fields if _column_for(f, names) is None]
+    if layout is LAYOUT_CCS and not (
+        _column_for("month", names) or (_column_for("financial_year", names) and _column_for("financial_month", names))
+    ):
+        missing.append("SpendMonth (or FinancialYear + FinancialMonth)")
+    return missing
+
+
+def _require_columns(path: Path, layout: Layout, names: list[str], header_row: int, where: str = "") -> None:
+    missing = _missing_columns(layout, names)
+    if missing:
+        found = ", ".join(n for n in names if not n.startswith("_blank_"))
+        raise UnreadableFileError(
+            path,
+            f"{where}looks like {layout.description} but lacks required column(s): {', '.join(missing)}"
+            f" (columns found: {found})",
+            line=header_row + 1,
+            column=missing[0],
+        )
+
+
 def _load(layout: Layout):
     def load(path: Path, head: Head, workdir: Path) -> FileLoad:
         found = _keys(head)
@@ -519,82 +608,98 @@ def _load(layout: Layout):
             raise UnreadableFileError(path, "no Digital Marketplace header found in the first 6 lines", line=1)
         header_line, cells, _ = found
         names = unique_names(cells)
-        missing = [layout.published_name(f) for f in layout.fields if _column_for(f, names) is None]
-        if layout is LAYOUT_CCS and not (
-            _column_for("month", names)
-            or (_column_for("financial_year", names) and _column_for("financial_month", names))
-        ):
-            missing.append("SpendMonth (or FinancialYear + FinancialMonth)")
-        if missing:
-            raise UnreadableFileError(
-                path,
-                f"looks like {layout.description} but lacks required column(s): {', '.join(missing)}",
-                line=header_line + 1,
-                column=missing[0],
-            )
+        _require_columns(path, layout, names, header_line)
         prepared = prepare_csv(path, workdir)
-        col = {f: _column_for(f, names) for f in ALIASES}
-        if col["month"] is not None:
-            col["financial_year"] = col["financial_month"] = None
         lf = scan_csv_strings(prepared.path, header_line, names)
-        checks = [
-            *truncated_row_checks(prepared.path, names),
-            *_row_checks(names, col),
-            *bad_line_checks(prepared.bad_lines, names),
-        ]
-        rows = flag_rejects(keyed_rows(lf, layout.id, col, path.name), checks)
-        out = _work_file(workdir, path, "rows")
-        keys = coded_columns(col)
-        key_columns = list(keys.values())
-        sparse = [pl.when(pl.col(REJECT_CODE).is_not_null()).then(pl.col(c)).alias(c) for c in SPARSE_COLUMNS]
-        # One streaming pass writes the keyed rows and, on the first row of each key only, the raw
-        # text that key stands for; the lookups are then read back from those few rows. (A single
-        # query with several outputs measured a 3.6 GB peak; writing every row's text, 3 s more.)
-        firsts = [
-            *[pl.when(pl.col(CODE).is_first_distinct()).then(pl.col(k)).alias(k) for k in key_columns],
-            *[
-                pl.when(pl.col(key).is_first_distinct()).then(pl.col(raw)).alias(raw)
-                for key, raw in (
-                    ("supplier_id", "_supplier_raw"),
-                    ("buyer_id", "_customer_raw"),
-                    ("description_id", "_description_raw"),
-                )
-            ],
-        ]
-        rows.select(*ROW_COLUMNS, *sparse, *firsts).sink_parquet(out, compression="lz4", row_group_size=256_000)
-        scanned = pl.scan_parquet(out)
-
-        def first_text(key: str, columns: list[str]) -> pl.DataFrame:
-            return (
-                scanned.filter(pl.any_horizontal(pl.col(columns).is_not_null()))
-                .group_by(key)
-                .agg(pl.col(columns).first())
-                .collect(engine="streaming")
-            )
-
-        codes_raw = first_text(CODE, key_columns) if key_columns else scanned.select(CODE).unique().collect()
-        suppliers_raw = first_text("supplier_id", ["_supplier_raw"])
-        customers_raw = first_text("buyer_id", ["_customer_raw"])
-        descriptions_raw = first_text("description_id", ["_description_raw"])
-        fixed = layout.fixed_family if col["framework"] is None else None
-        lookups = {
-            CODES: codes_table(codes_raw, keys, fixed, col),
-            SUPPLIERS: name_table(suppliers_raw, "supplier_id", "_supplier_raw", "supplier_name"),
-            CUSTOMERS: name_table(customers_raw, "buyer_id", "_customer_raw", "customer_name"),
-            DESCRIPTIONS: name_table(
-                descriptions_raw.filter(pl.col("description_id").is_not_null()),
-                "description_id",
-                "_description_raw",
-                "description",
-            ),
-        }
-        loaded = finish(path, layout.id, out, lookups, checks, prepared.encoding, prepared.line_endings)
-        unused = [n for n in names if n not in col.values() and n.strip() and not n.startswith("_blank_")]
-        if unused:
-            loaded.notes.append("columns not used: " + ", ".join(unused))
-        return loaded
+        return load_rows(
+            path,
+            layout,
+            layout.id,
+            names,
+            lf,
+            workdir,
+            before=truncated_row_checks(prepared.path, names),
+            after=bad_line_checks(prepared.bad_lines, names),
+            notes=[f"{prepared.encoding}, {prepared.line_endings} line endings"],
+            encoding=prepared.encoding,
+        )
 
     return load
+
+
+def load_rows(
+    path: Path,
+    layout: Layout,
+    fmt: str,
+    names: list[str],
+    lf: pl.LazyFrame,
+    workdir: Path,
+    *,
+    before: list[Check],
+    after: list[Check],
+    notes: list[str],
+    encoding: str,
+) -> FileLoad:
+    """Every row of one file (text columns `names`, source_line, _extra) -> keyed Parquet rows and lookups.
+
+    Shared by the CSV layouts and the workbook format: `before`/`after` are the checks only one of them
+    has (a CSV's truncated last row and undecodable lines).
+    """
+    col = {f: _column_for(f, names) for f in ALIASES}
+    if col["month"] is not None:
+        col["financial_year"] = col["financial_month"] = None
+    checks = [*before, *_row_checks(names, col), *after]
+    rows = flag_rejects(keyed_rows(lf, layout.id, col, path.name), checks)
+    out = _work_file(workdir, path, "rows")
+    keys = coded_columns(col)
+    key_columns = list(keys.values())
+    sparse = [pl.when(pl.col(REJECT_CODE).is_not_null()).then(pl.col(c)).alias(c) for c in SPARSE_COLUMNS]
+    # One streaming pass writes the keyed rows and, on the first row of each key only, the raw
+    # text that key stands for; the lookups are then read back from those few rows. (A single
+    # query with several outputs measured a 3.6 GB peak; writing every row's text, 3 s more.)
+    firsts = [
+        *[pl.when(pl.col(CODE).is_first_distinct()).then(pl.col(k)).alias(k) for k in key_columns],
+        *[
+            pl.when(pl.col(key).is_first_distinct()).then(pl.col(raw)).alias(raw)
+            for key, raw in (
+                ("supplier_id", "_supplier_raw"),
+                ("buyer_id", "_customer_raw"),
+                ("description_id", "_description_raw"),
+            )
+        ],
+    ]
+    rows.select(*ROW_COLUMNS, *sparse, *firsts).sink_parquet(out, compression="lz4", row_group_size=256_000)
+    scanned = pl.scan_parquet(out)
+
+    def first_text(key: str, columns: list[str]) -> pl.DataFrame:
+        return (
+            scanned.filter(pl.any_horizontal(pl.col(columns).is_not_null()))
+            .group_by(key)
+            .agg(pl.col(columns).first())
+            .collect(engine="streaming")
+        )
+
+    codes_raw = first_text(CODE, key_columns) if key_columns else scanned.select(CODE).unique().collect()
+    descriptions_raw = first_text("description_id", ["_description_raw"])
+    fixed = layout.fixed_family if col["framework"] is None else None
+    lookups = {
+        CODES: codes_table(codes_raw, keys, fixed, col, layout.family_from_lot),
+        SUPPLIERS: name_table(first_text("supplier_id", ["_supplier_raw"]), "supplier_id", "_supplier_raw",
+                              "supplier_name"),
+        CUSTOMERS: name_table(first_text("buyer_id", ["_customer_raw"]), "buyer_id", "_customer_raw",
+                              "customer_name"),
+        DESCRIPTIONS: name_table(
+            descriptions_raw.filter(pl.col("description_id").is_not_null()),
+            "description_id",
+            "_description_raw",
+            "description",
+        ),
+    }  # fmt: skip
+    loaded = finish(path, fmt, out, lookups, checks, notes, encoding)
+    unused = [n for n in names if n not in col.values() and n.strip() and not n.startswith("_blank_")]
+    if unused:
+        loaded.notes.append("columns not used: " + ", ".join(unused))
+    return loaded
 
 
 def _work_file(workdir: Path, path: Path, kind: str) -> Path:
@@ -665,8 +770,8 @@ def finish(
     out: Path,
     lookups: dict[str, pl.DataFrame],
     checks: list[Check],
+    notes: list[str],
     encoding: str,
-    endings: str,
 ) -> FileLoad:
     """Counts, rejects and the staging view of one file's keyed rows."""
     rows = pl.scan_parquet(out)
@@ -686,7 +791,7 @@ def finish(
         rejects=rejects,
         rows_read=rows_read,
         rows_loaded=int(kept_codes["n"].sum()),
-        notes=[f"{encoding}, {endings} line endings"],
+        notes=list(notes),
         encoding=encoding,
         period=period,
         parquet={STAGING: out},
@@ -707,4 +812,60 @@ def _format(layout: Layout) -> Format:
     )
 
 
-FORMATS = [_format(layout) for layout in (LAYOUT_2013, LAYOUT_2014_PUBLICATION, LAYOUT_2014_IMPORT, LAYOUT_CCS)]
+LAYOUTS = (LAYOUT_2013, LAYOUT_2014_PUBLICATION, LAYOUT_2014_IMPORT, LAYOUT_CCS, LAYOUT_2017_RETURN, LAYOUT_2017_MONTHLY)
+
+# --------------------------------------------------------------------------------------------
+# Workbooks: the same layouts saved as XLSX, XLS or ODS
+# --------------------------------------------------------------------------------------------
+
+WORKBOOK_FORMAT = "marketplace_spend_workbook"
+
+
+def _spend_sheets(head: Head) -> list[tuple[SheetHead, int, list[str], Layout]]:
+    """Every sheet whose header (below any banner rows) is one of the layouts, with its row and cells."""
+    found = []
+    for sheet in head.sheets:
+        hit = _header_in([list(r) for r in sheet.rows[:HEAD_ROWS]])
+        layout = _layout_for(hit[2]) if hit is not None else None
+        if hit is not None and layout is not None:
+            found.append((sheet, hit[0], hit[1], layout))
+    return found
+
+
+def matches_workbook(head: Head) -> bool:
+    return head.kind == "spreadsheet" and bool(_spend_sheets(head))
+
+
+def load_workbook(path: Path, head: Head, workdir: Path) -> FileLoad:
+    """A workbook whose one spend sheet has a marketplace header: read by type, then as the CSV layouts are.
+
+    Money comes as plain numbers, months as dates or Excel serials (or text, as typed): the same parsers
+    read them. Rows are the sheet's row numbers. A workbook with several spend sheets is refused (each
+    sheet's rows would share one file's row numbers).
+    """
+    sheets = _spend_sheets(head)
+    if len(sheets) > 1:
+        listed = ", ".join(repr(s.name) for s, *_ in sheets)
+        raise UnreadableFileError(path, f"several sheets hold Digital Marketplace spend ({listed}): save each as its own file")
+    sheet, index, cells, layout = sheets[0]
+    names = unique_names(cells)
+    _require_columns(path, layout, names, index, where=f"sheet {sheet.name!r} ")
+    frame, names, blank = sheet_rows(path, sheet.name, index, cells)
+    notes = [f"{head.encoding.upper()} workbook, sheet {sheet.name!r}, header on row {index + 1}, read as {layout.description}"]
+    if blank:
+        notes.append(f"{blank:,} empty rows skipped and not counted as read")
+    return load_rows(path, layout, WORKBOOK_FORMAT, names, frame.lazy(), workdir, before=[], after=[], notes=notes,
+                     encoding=head.encoding)  # fmt: skip
+
+
+FORMATS = [_format(layout) for layout in LAYOUTS] + [
+    Format(
+        id=WORKBOOK_FORMAT,
+        source=SOURCE,
+        description="Digital Marketplace spend saved as a workbook (XLSX, XLS or ODS) in any of the CSV layouts",
+        matches=matches_workbook,
+        load=load_workbook,
+        publisher=PUBLISHER,
+        licence=LICENCE,
+    )
+]

@@ -9,7 +9,12 @@ name is resolved once, in this order, and the method and score are recorded:
 3. fuzzy   - rapidfuzz token_sort_ratio >= threshold against names of the same kind,
              with a margin over the runner-up and identical compass words (so North
              Tyneside never becomes South Tyneside)
-4. unresolved - kept with its sector, listed on the Data and method page
+4. urn_postcode - the normalised name equals a customer's in the CCS customer URN list
+             (dim_ccs_customer) whose postcode the ONS lookup places in a district: a school,
+             police force, NHS trust or fire authority is then a `public_body` in that
+             district. Only when every customer of that name is in the same district (many
+             schools share a name), and only for names the methods above left unresolved.
+5. unresolved - kept with its sector, listed on the Data and method page
 
 The published sector constrains every step after the alias: a council or combined authority needs a
 council-like name ("... Council", "Borough of ...", "... Combined Authority") or the Local Government
@@ -138,7 +143,7 @@ def says_county(name: str) -> bool:
 class Target:
     """An organisation a buyer can resolve to."""
 
-    org_kind: str  # council | combined_authority | functional_body | central_government | devolved
+    org_kind: str  # council | combined_authority | functional_body | central_government | devolved | public_body
     org_code: str  # ONS code or GOV.UK slug
     org_name: str
 
@@ -349,8 +354,10 @@ class Resolver:
         threshold: float = FUZZY_MATCH_THRESHOLD,
         functional_bodies: pl.DataFrame | None = None,
         council_successors: pl.DataFrame | None = None,
+        customers: pl.DataFrame | None = None,
     ):
         self.threshold = threshold
+        self.customer_keys = _customer_targets(customers)
         self.council_keys, self.county_keys = _council_targets(councils)
         self.ca_keys = _ca_targets(combined_authorities)
         self.central_keys = _central_targets(organisations, departments)
@@ -367,6 +374,7 @@ class Resolver:
             self.body_keys,
             self.central_keys,
             self.devolved_keys,
+            self.customer_keys,
         ):
             for targets in index.values():
                 for t in targets:
@@ -403,6 +411,9 @@ class Resolver:
         fuzzy = self._fuzzy(name, base, ckey, sector)
         if fuzzy is not None:
             return row | self._hit(*fuzzy)
+        placed = self._unique(self.customer_keys, (base, central_key(name)))
+        if placed is not None:
+            return row | self._hit(placed[0], "urn_postcode", 100.0, placed[1])
         return row | {
             "org_kind": "unresolved",
             "org_code": None,
@@ -498,6 +509,31 @@ class Resolver:
             if best is None or score > best[2]:
                 best = (choices[key][0], "fuzzy", float(score), key)
         return best
+
+
+def customer_code(urn: int) -> str:
+    """The org_code of a buyer placed through the CCS customer list: 'urn:10009655'."""
+    return f"urn:{urn}"
+
+
+def _customer_targets(customers: pl.DataFrame | None) -> dict[str, list[Target]]:
+    """Normalised CCS customer names -> one target per district they are in (placed customers only).
+
+    Customers of one name in one district collapse to the lowest URN; a name in several districts
+    keeps a target for each, so `_unique` refuses it as ambiguous.
+    """
+    keys: dict[str, list[Target]] = {}
+    if customers is None or not customers.height:
+        return keys
+    placed = customers.filter(pl.col("lad_code").is_not_null()).sort("urn")
+    districts: dict[str, set[str]] = {}
+    for row in placed.iter_rows(named=True):
+        target = Target("public_body", customer_code(row["urn"]), row["customer_name"])
+        for key in {basic_key(row["customer_name"]), central_key(row["customer_name"])}:
+            if key and row["lad_code"] not in districts.setdefault(key, set()):
+                districts[key].add(row["lad_code"])
+                keys.setdefault(key, []).append(target)
+    return keys
 
 
 def _compass_agrees(query: str, candidate: str) -> bool:

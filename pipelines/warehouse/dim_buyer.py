@@ -13,8 +13,16 @@ from pipelines.core.schema import Column, Table
 from pipelines.marketplace.formats import text_key
 from pipelines.warehouse.buyers import Resolver, read_council_successors, read_functional_bodies, resolve_buyers
 
-ORG_KINDS = ("council", "combined_authority", "functional_body", "central_government", "devolved", "unresolved")
-MATCH_METHODS = ("alias", "exact", "fuzzy", "unresolved")
+ORG_KINDS = (
+    "council",
+    "combined_authority",
+    "functional_body",
+    "central_government",
+    "devolved",
+    "public_body",
+    "unresolved",
+)
+MATCH_METHODS = ("alias", "exact", "fuzzy", "urn_postcode", "unresolved")
 
 DIM_BUYER = Table(
     name="dim_buyer",
@@ -37,15 +45,18 @@ DIM_BUYER = Table(
             "VARCHAR",
             "What the buyer resolved to: council, combined_authority, functional_body (of the GLA or a combined "
             "authority: Transport for London, MOPAC), central_government (UK and English bodies), devolved "
-            "(Scottish, Welsh and Northern Ireland governments and their bodies) or unresolved",
+            "(Scottish, Welsh and Northern Ireland governments and their bodies), public_body (a school, police "
+            "force, NHS trust, fire authority, ... placed through the CCS customer list by its postcode) or "
+            "unresolved",
             nullable=False,
             allowed=ORG_KINDS,
         ),
         Column(
             "org_code",
             "VARCHAR",
-            "ONS code (councils, combined authorities), GOV.UK slug, functional_bodies.csv body_code, or "
-            "'abolished:<old ONS code>' for an abolished council split between successors",
+            "ONS code (councils, combined authorities), GOV.UK slug, functional_bodies.csv body_code, "
+            "'abolished:<old ONS code>' for an abolished council split between successors, or 'urn:<CCS URN>' "
+            "for a public body from the CCS customer list",
         ),
         Column("org_name", "VARCHAR", "Resolved organisation name, as it was when the buyer bought"),
         Column("closed_year", "INTEGER", "Year the resolved organisation closed or the council was abolished"),
@@ -55,7 +66,12 @@ DIM_BUYER = Table(
             "Today's organisation for a closed body or abolished council (its successors followed); null if live",
         ),
         Column("council_type", "VARCHAR", "Type of council when a council"),
-        Column("lad_code", "VARCHAR", "Local authority district (councils that are districts or unitaries)"),
+        Column(
+            "lad_code",
+            "VARCHAR",
+            "Local authority district (councils that are districts or unitaries; the district a public body's "
+            "postcode is in)",
+        ),
         Column("county_code", "VARCHAR", "County council code, for county councils and their districts"),
         Column("region_code", "VARCHAR", "English region"),
         Column("region_name", "VARCHAR", "English region name"),
@@ -70,9 +86,16 @@ DIM_BUYER = Table(
         Column(
             "department_name", "VARCHAR", "Parent department or devolved government name (current name of its lineage)"
         ),
-        Column("match_method", "VARCHAR", "alias, exact, fuzzy or unresolved", nullable=False, allowed=MATCH_METHODS),
+        Column(
+            "match_method",
+            "VARCHAR",
+            "alias, exact, fuzzy, urn_postcode (the name is a CCS customer's, placed by its postcode) or unresolved",
+            nullable=False,
+            allowed=MATCH_METHODS,
+        ),
         Column("match_score", "DOUBLE", "Match score 0-100 (100 for alias and exact)", min=0, max=100),
         Column("matched_key", "VARCHAR", "The normalised name it matched"),
+        Column("postcode", "VARCHAR", "Postcode of the CCS customer record that placed a public body"),
         Column("sector", "VARCHAR", "Most frequent published sector for this name"),
         Column("n_rows", "BIGINT", "Marketplace spend rows with this name", nullable=False, min=0),
         Column("spend", "DOUBLE", "Marketplace spend with this name, GBP", nullable=False),
@@ -180,8 +203,12 @@ def build_dim_buyer(
     lads: pl.DataFrame,
     organisations: pl.DataFrame,
     departments: pl.DataFrame,
+    customers: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """Resolve every name and attach geography or department (pure apart from rapidfuzz)."""
+    """Resolve every name and attach geography or department (pure apart from rapidfuzz).
+
+    `customers` is dim_ccs_customer: the district of each public body placed by `urn_postcode`.
+    """
     resolved = resolve_buyers(names.select("buyer_name", "sector").unique("buyer_name"), resolver)
     base = names.join(resolved, on="buyer_name", how="left")
 
@@ -234,8 +261,9 @@ def build_dim_buyer(
             body_geo,
             split_geo,
             ca_geo.select(_place(pl.col("org_code"), pl.col("org_kind"))),
+            _public_body_geo(customers, councils, lads),
         ],
-        how="vertical_relaxed",
+        how="diagonal_relaxed",
     )
 
     dept_names = departments.select("department_id", pl.col("lineage_name").alias("lineage_name"))
@@ -299,6 +327,44 @@ def build_dim_buyer(
         .with_columns(display_label().alias("display_name"))
     )
     return DIM_BUYER.conform(out)
+
+
+def _public_body_geo(customers: pl.DataFrame | None, councils: pl.DataFrame, lads: pl.DataFrame) -> pl.DataFrame:
+    """Geography of each placed CCS customer: its postcode's district, that district's region, combined
+    authority and county (the county of the district council, where there is one)."""
+    schema = {
+        "org_code": pl.String,
+        "council_type": pl.String,
+        "lad_code": pl.String,
+        "county_code": pl.String,
+        "region_code": pl.String,
+        "region_name": pl.String,
+        "ca_code": pl.String,
+        "ca_name": pl.String,
+        "org_kind": pl.String,
+        "postcode": pl.String,
+    }
+    if customers is None or not customers.height:
+        return pl.DataFrame(schema=pl.Schema(schema))
+    lad_geo = lads.select("lad_code", "region_code", "region_name", "ca_code", "ca_name").unique("lad_code")
+    county = councils.filter(pl.col("lad_code").is_not_null()).select("lad_code", "county_code").unique("lad_code")
+    placed = (
+        customers.filter(pl.col("lad_code").is_not_null())
+        .join(lad_geo, on="lad_code", how="left")
+        .join(county, on="lad_code", how="left")
+    )
+    return placed.select(
+        (pl.lit("urn:") + pl.col("urn").cast(pl.String)).alias("org_code"),
+        _NONE.alias("council_type"),
+        "lad_code",
+        "county_code",
+        "region_code",
+        "region_name",
+        "ca_code",
+        "ca_name",
+        pl.lit("public_body").alias("org_kind"),
+        "postcode",
+    ).cast(pl.Schema(schema))
 
 
 def display_label() -> pl.Expr:

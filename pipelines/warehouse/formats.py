@@ -20,10 +20,12 @@ from types import ModuleType
 from pipelines.core.loading import FileLoad, Format, header_key
 from pipelines.core.textio import HEAD_BYTES, Head, UnreadableFileError, read_head, read_text
 from pipelines.geography import formats as geography
+from pipelines.geography import postcodes
 from pipelines.marketplace import formats as marketplace
 from pipelines.ministers import govuk as govuk_ministers
 from pipelines.ministers import ifg as ifg_ministers
 from pipelines.notices import contracts_finder
+from pipelines.organisations import ccs_customers
 from pipelines.organisations import formats as organisations
 from pipelines.sme_spend import formats as sme_spend
 from pipelines.warehouse.errors import as_output_failure
@@ -34,9 +36,11 @@ FORMAT_MODULES: tuple[ModuleType, ...] = (
     contracts_finder,
     govuk_ministers,
     organisations,
+    ccs_customers,
     ifg_ministers,
     marketplace,
     geography,
+    postcodes,
     sme_spend,
 )
 
@@ -60,6 +64,10 @@ def diagnose_unknown(head: Head) -> str:
     """Why no format matched, naming the nearest layout's missing columns when there is one."""
     if head.kind == "empty":
         return "file is empty"
+    if head.kind == "spreadsheet":
+        return _diagnose_workbook(head)
+    if head.kind == "binary":
+        return head.problem
     if head.kind in ("json", "jsonl") and (schema := _content_schema(head)) is not None:
         return f"a GOV.UK Content API {schema!r} page (of that API the build reads ministers pages only)"
     if head.kind in ("json", "jsonl"):
@@ -97,29 +105,69 @@ class NearMiss:
     description: str
     missing: list[str]
     line: int
+    sheet: str = ""  # the sheet of a workbook the row is on
+    found: tuple[str, ...] = ()  # the row's non-blank cells
+
+
+def _rows_searched(head: Head) -> list[tuple[str, list[list[str]]]]:
+    """(sheet name or '', rows) where a header is looked for: each sheet of a workbook, or the text's lines."""
+    if head.kind == "spreadsheet":
+        return [(sheet.name, [list(r) for r in sheet.rows[:NEAR_MISS_ROWS]]) for sheet in head.sheets]
+    rows = head.csv_rows(NEAR_MISS_ROWS)
+    if not rows and head.kind == "text":  # no line break in the head: the start of its one line
+        rows = list(csv.reader([head.text[:4096]]))
+    return [("", rows)]
 
 
 def nearest_layout(head: Head) -> NearMiss | None:
     """The layout whose required columns a row among the first lines best covers (half or more), if any."""
     best: NearMiss | None = None
-    rows = head.csv_rows(NEAR_MISS_ROWS)
-    if not rows and head.kind == "text":  # no line break in the head: the start of its one line
-        rows = list(csv.reader([head.text[:4096]]))
-    for line, row in enumerate(rows, start=1):
-        keys = {header_key(c) for c in row if c.strip()}
-        for fmt in all_formats() if keys else ():
-            need = {header_key(c): c for c in fmt.required_columns}
-            score = len(set(need) & keys) / len(need) if need else 0.0
-            if score >= 0.5 and (best is None or score > best.score):
-                best = NearMiss(score, fmt.description, [name for key, name in need.items() if key not in keys], line)
+    for sheet, rows in _rows_searched(head):
+        for line, row in enumerate(rows, start=1):
+            keys = {header_key(c) for c in row if c.strip()}
+            for fmt in all_formats() if keys else ():
+                need = {header_key(c): c for c in fmt.required_columns}
+                score = len(set(need) & keys) / len(need) if need else 0.0
+                if score >= 0.5 and (best is None or score > best.score):
+                    missing = [name for key, name in need.items() if key not in keys]
+                    found = tuple(c.strip() for c in row if c.strip())
+                    best = NearMiss(score, fmt.description, missing, line, sheet, found)
     return best
+
+
+def _diagnose_workbook(head: Head) -> str:
+    """Why no format read a workbook: it cannot be opened, a sheet nearly matches a layout, or nothing does."""
+    kind = head.encoding.upper()
+    if head.problem:
+        return f"an {kind} workbook that cannot be read: {head.problem}"
+    if not head.sheets:
+        return f"an {kind} workbook with no sheets"
+    near = nearest_layout(head)
+    if near is not None:
+        found = ", ".join(near.found[:30])
+        gap = (
+            f"lacks column(s) {', '.join(near.missing)}"
+            if near.missing
+            else "that layout is read from CSV files only (save the sheet as CSV)"
+        )
+        return (
+            f"sheet {near.sheet!r}, row {near.line}: header looks like {near.description} but {gap}"
+            f" (columns found: {found})"
+        )
+    names = ", ".join(repr(s.name) for s in head.sheets)
+    first = next((row for s in head.sheets for row in s.rows if any(c.strip() for c in row)), ())
+    shown = ", ".join(c.strip() for c in first if c.strip())[:200]
+    return (
+        f"no sheet of this {kind} workbook has the header of a known publisher format"
+        f" (sheets: {names}; first row with values: {shown!r})"
+    )
 
 
 def resembles_a_format(head: Head) -> bool:
     """Whether a file no format matched still looks like one of them (so failing it must stop the build)."""
     if any(f.resembles(head) for f in all_formats() if f.resembles is not None):
         return True
-    return head.kind == "text" and nearest_layout(head) is not None
+    return head.kind in ("text", "spreadsheet") and nearest_layout(head) is not None
 
 
 def _content_schema(head: Head) -> str | None:

@@ -41,6 +41,7 @@ from pipelines.organisations import tables as organisations
 from pipelines.reference import departments
 from pipelines.sme_spend import tables as sme_spend
 from pipelines.warehouse.buyers import Resolver, read_aliases
+from pipelines.warehouse.customers import apply_restated_customers, build_ccs_customers
 from pipelines.warehouse.dim_buyer import build_dim_buyer, distinct_buyer_names, match_rates
 
 
@@ -112,6 +113,8 @@ def build_model(loads: list[FileLoad], aliases_path: Path | None = None) -> Mode
     tables |= ministers.build_ministers(stg)
     tables |= notices.build_contract_notices(stg)
     apply_duplicate_notices(loads, notices.duplicate_notices(stg))
+    tables["dim_ccs_customer"] = build_ccs_customers(stg)
+    apply_restated_customers(loads, stg)
 
     files = parquet_files(loads)
     lookups = marketplace_lookups(files)
@@ -135,6 +138,7 @@ def build_model(loads: list[FileLoad], aliases_path: Path | None = None) -> Mode
         organisations=tables["dim_organisation"],
         departments=departments(),
         aliases=read_aliases(aliases_path or config.BUYER_ALIASES_PATH),
+        customers=tables["dim_ccs_customer"],
     )
     latest_lads = tables["dim_lad"]
     if latest_lads.height:
@@ -147,6 +151,7 @@ def build_model(loads: list[FileLoad], aliases_path: Path | None = None) -> Mode
         lads=latest_lads,
         organisations=tables["dim_organisation"],
         departments=departments(),
+        customers=tables["dim_ccs_customer"],
     )
     rates = match_rates(tables["dim_buyer"])
     tables |= marketplace_dimensions(lookups, files)

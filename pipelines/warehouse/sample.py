@@ -12,10 +12,12 @@ from pathlib import Path
 from types import ModuleType
 
 from pipelines.geography import sample as geography
+from pipelines.geography import sample_postcodes
 from pipelines.marketplace import sample as marketplace
 from pipelines.ministers import sample as ministers
 from pipelines.notices import sample as notices
 from pipelines.organisations import sample as organisations
+from pipelines.organisations import sample_ccs
 from pipelines.sme_spend import sample as sme_spend
 
 #: The file that marks a folder as generated sample data (the build records `build_info.is_sample`).
@@ -31,7 +33,16 @@ to published headline shares). Put real published files in data/raw/ to replace 
 
 
 #: The domains' sample generators, in a fixed order.
-GENERATOR_MODULES: tuple[ModuleType, ...] = (notices, organisations, marketplace, ministers, geography, sme_spend)
+GENERATOR_MODULES: tuple[ModuleType, ...] = (
+    notices,
+    organisations,
+    sample_ccs,
+    marketplace,
+    ministers,
+    geography,
+    sample_postcodes,
+    sme_spend,
+)
 
 
 def write_all(out_dir: Path, *, seed: int = 2026, rows: int | None = None) -> list[Path]:

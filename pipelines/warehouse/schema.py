@@ -15,7 +15,7 @@ from pipelines.ministers import tables as ministers
 from pipelines.notices import tables as notices
 from pipelines.organisations import tables as organisations
 from pipelines.sme_spend import tables as sme_spend
-from pipelines.warehouse import dim_buyer, marts, meta
+from pipelines.warehouse import customers, dim_buyer, marts, meta
 
 ALL_TABLES: tuple[Table, ...] = (
     *geography.TABLES,
@@ -24,6 +24,7 @@ ALL_TABLES: tuple[Table, ...] = (
     *ministers.TABLES,
     *notices.TABLES,
     *marketplace.TABLES,
+    *customers.TABLES,
     *dim_buyer.TABLES,
     *marts.TABLES,
     *meta.TABLES,

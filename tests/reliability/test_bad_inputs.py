@@ -399,8 +399,8 @@ def mkt_binary_as_csv(raw: Path) -> None:
     put(raw, "mkt-workbook.csv", b"PK\x03\x04\x14\x00\x06\x00\x08\x00" + bytes(range(256)) * 40)
 
 
-def unknown_extension(raw: Path) -> None:
-    """An Excel workbook (.xlsx) dropped next to the CSVs."""
+def damaged_workbook(raw: Path) -> None:
+    """An Excel workbook (.xlsx) cut down to its ZIP signature, dropped next to the CSVs."""
     put(raw, "spend.xlsx", b"PK\x03\x04" + b"\x00" * 100)
 
 
@@ -886,9 +886,9 @@ CASES: list[Case] = [
     Case("mkt-header-too-deep", "header below seven banner lines", mkt_header_too_deep,
          Stops("mkt-deep-header.csv", "but is on line 8, below the first 6 lines", line=1)),
     Case("mkt-binary-as-csv", "a zip/xlsx file named .csv", mkt_binary_as_csv,
-         Skipped("mkt-workbook.csv", "unrecognised", "header not recognised")),
-    Case("unknown-extension", "an .xlsx workbook among the CSVs", unknown_extension,
-         Skipped("spend.xlsx", "ignored", "not a data file type")),
+         Skipped("mkt-workbook.csv", "unrecognised", "a ZIP archive that is not an XLSX or ODS workbook")),
+    Case("unknown-damaged-workbook", "an .xlsx that is a ZIP header and nothing else", damaged_workbook,
+         Skipped("spend.xlsx", "unrecognised", "cannot be opened as either")),
     Case("unknown-csv", "a CSV from no known publisher", unknown_csv,
          Skipped("mystery.csv", "unrecognised", "header not recognised")),
     # --- Cabinet Office SME annex ---

@@ -205,6 +205,13 @@ MART_MATCH_RATES = Table(
         Column("n_alias", "BIGINT", "Resolved by the alias file", nullable=False, min=0),
         Column("n_exact", "BIGINT", "Resolved by exact normalised name", nullable=False, min=0),
         Column("n_fuzzy", "BIGINT", "Resolved by fuzzy match", nullable=False, min=0),
+        Column(
+            "n_urn_postcode",
+            "BIGINT",
+            "Placed through the CCS customer list by postcode (schools, police, NHS trusts, ...)",
+            nullable=False,
+            min=0,
+        ),
         Column("names_resolved_pct", "DOUBLE", "% of names resolved", min=0, max=100),
         Column("spend", "DOUBLE", "Spend, GBP", nullable=False),
         Column("spend_resolved", "DOUBLE", "Spend by resolved buyers, GBP", nullable=False),

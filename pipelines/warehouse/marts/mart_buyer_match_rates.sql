@@ -10,11 +10,12 @@ grouped AS (
            count(*) FILTER (WHERE match_method = 'alias') AS n_alias,
            count(*) FILTER (WHERE match_method = 'exact') AS n_exact,
            count(*) FILTER (WHERE match_method = 'fuzzy') AS n_fuzzy,
+           count(*) FILTER (WHERE match_method = 'urn_postcode') AS n_urn_postcode,
            sum(spend) AS spend,
            coalesce(sum(spend) FILTER (WHERE match_method <> 'unresolved'), 0) AS spend_resolved
     FROM b GROUP BY ROLLUP (sector)
 )
-SELECT coalesce(sector, 'All sectors') AS sector, n_names, n_resolved, n_alias, n_exact, n_fuzzy,
+SELECT coalesce(sector, 'All sectors') AS sector, n_names, n_resolved, n_alias, n_exact, n_fuzzy, n_urn_postcode,
        100.0 * n_resolved / n_names AS names_resolved_pct, spend, spend_resolved,
        CASE WHEN spend <> 0 THEN 100.0 * spend_resolved / spend END AS spend_resolved_pct
 FROM grouped WHERE n_names > 0
