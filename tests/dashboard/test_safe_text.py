@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 import polars as pl
 import pytest
 
@@ -18,11 +16,7 @@ from dashboard.safe_text import (
     plain,
     plain_sentence,
 )
-
-
-def read(markdown: str) -> str:
-    """What a reader sees of `plain`'s output: references decoded, word joiners invisible."""
-    return html.unescape(markdown).replace(WORD_JOINER, "")
+from tests.dashboard.conftest import as_read
 
 
 @pytest.mark.parametrize(
@@ -46,7 +40,7 @@ def read(markdown: str) -> str:
 def test_every_ascii_punctuation_mark_becomes_a_character_reference(hostile: str) -> None:
     escaped = plain(hostile)
     assert not any(ch in escaped for ch in "!\"$'()*+-./:<=>?@[\\]^_`{|}~"), escaped
-    assert read(escaped) == hostile  # shown exactly as written
+    assert as_read(escaped) == hostile  # shown exactly as written
 
 
 @pytest.mark.parametrize(
@@ -61,7 +55,7 @@ def test_every_ascii_punctuation_mark_becomes_a_character_reference(hostile: str
 def test_bare_urls_and_addresses_are_broken_so_streamlit_cannot_autolink_them(hostile: str, broken: str) -> None:
     """Streamlit links bare URLs after parsing, whatever the escaping: a word joiner stops its pattern."""
     assert broken in plain(hostile)
-    assert read(plain(hostile)) == hostile
+    assert as_read(plain(hostile)) == hostile
 
 
 def test_control_bidi_and_zero_width_characters_are_dropped() -> None:
@@ -76,7 +70,7 @@ def test_line_breaks_and_tabs_read_as_one_space() -> None:
 def test_a_long_name_is_cut_with_an_ellipsis() -> None:
     shown = for_display("x" * 10_000)
     assert len(shown) == DISPLAY_CAP and shown.endswith(ELLIPSIS)
-    assert len(read(plain_sentence("y" * 10_000))) == SENTENCE_CAP
+    assert len(as_read(plain_sentence("y" * 10_000))) == SENTENCE_CAP
     assert for_display("x" * DISPLAY_CAP) == "x" * DISPLAY_CAP
 
 
@@ -87,7 +81,7 @@ def test_none_is_empty() -> None:
 def test_md_fills_values_as_text_and_keeps_our_markdown() -> None:
     out = md("**Focused on {name}** ({count})", name="**x** ![i](http://h/i.png)", count=1_234)
     assert out.startswith("**Focused on ") and "**x**" not in out and "![i](" not in out
-    assert read(out) == "**Focused on **x** ![i](http://h/i.png)** (1234)"
+    assert as_read(out) == "**Focused on **x** ![i](http://h/i.png)** (1234)"
 
 
 def test_grid_cleanup_matches_the_text_rule() -> None:
