@@ -295,6 +295,25 @@ def source_summary(files: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def fetch_status_sentence(status: pl.DataFrame) -> str:
+    """One line over every fetched source: how many fetches last succeeded, and which failed."""
+    failed = status.filter(~pl.col("succeeded"))["source_folder"].to_list()
+    n = status.height
+    sources = "source" if n == 1 else "sources"
+    if not failed:
+        return f"The last fetch of each of the {n:,} fetched {sources} succeeded."
+    return (
+        f"The last fetch of {len(failed):,} of {n:,} fetched {sources} failed: {', '.join(failed)}. Their files are "
+        "the ones an earlier fetch brought; the errors below say which URL failed and why."
+    )
+
+
+def fetch_status_for_screen(status: pl.DataFrame) -> pl.DataFrame:
+    return status.with_columns(
+        pl.when(pl.col("succeeded")).then(pl.lit("succeeded")).otherwise(pl.lit("FAILED")).alias("succeeded")
+    )
+
+
 def alias_template(unresolved: pl.DataFrame, built_at: dt.datetime | None) -> pl.DataFrame:
     """The unresolved buyers in the shape of data/reference/buyer_aliases.csv, organisation_code left empty.
 
@@ -375,6 +394,16 @@ def column_config() -> dict:
         "rows_rejected": number("Rows rejected", format="%,d"),
         "n_rows": number("Rows", format="%,d"),
         "rel_path": st.column_config.TextColumn("File", width="medium"),
+        "source_folder": st.column_config.TextColumn("Source (raw folder)"),
+        "succeeded": st.column_config.TextColumn("Last fetch"),
+        "finished_at": st.column_config.DatetimeColumn("Finished (UTC)", format="YYYY-MM-DD HH:mm"),
+        "requests": number("Requests", format="%,d"),
+        "files_new": number("New files", format="%,d"),
+        "files_changed": number("Changed", format="%,d"),
+        "files_unchanged": number("Unchanged", format="%,d"),
+        "files_kept": number("Kept from before", format="%,d"),
+        "errors": st.column_config.TextColumn("Errors (URL and reason)", width="large"),
+        "warnings": st.column_config.TextColumn("Warnings", width="medium"),
         "status": st.column_config.TextColumn("Status"),
         "reconciles": st.column_config.TextColumn("Read = loaded + rejected"),
         "publisher": st.column_config.TextColumn("Publisher", width="medium"),

@@ -70,6 +70,7 @@ def fuzzy_matches(build: Build) -> None:
 def sources(build: Build) -> None:
     check = logic.reconciliation(build.files)
     (st.success if check.ok else st.error)(check.sentence())
+    fetch_status(build)
     st.markdown("**Publishers and licences**")
     build.table(
         logic.source_summary(build.files), "data_sources", "data sources", "Warehouse build record (build_files)"
@@ -90,6 +91,22 @@ def sources(build: Build) -> None:
     if superseded.height:
         st.markdown("**SME annex years published twice** (the later file is kept)")
         build.table(superseded, "data_sme_superseded", "sme years superseded", "meta_sme_spend_superseded")
+
+
+def fetch_status(build: Build) -> None:
+    """Whether the last `python -m pipelines fetch` of each source succeeded (nothing shown when none was fetched)."""
+    status = db.query("data_fetch_status")
+    if not status.height:
+        return
+    failed = not status["succeeded"].all()
+    (st.warning if failed else st.info)(plain_sentence(logic.fetch_status_sentence(status)))
+    st.markdown("**Last fetch of each source**")
+    build.table(
+        logic.fetch_status_for_screen(status),
+        "data_fetch_status",
+        "fetch status per source",
+        "Warehouse build record (build_fetch_status, from each source folder's .fetch-status.json)",
+    )
 
 
 def _all_rejects_csv(meta: dict[str, str]) -> bytes:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.core.fetching import read_manifest, read_status
+from pipelines.core.fetching import STATUS_FILE, read_manifest, read_status
 from pipelines.core.schema import Column, Table
 
 FILE_STATUSES = ("loaded", "duplicate", "empty", "unreadable", "unrecognised", "ignored")
@@ -147,7 +147,34 @@ SUPERSEDED_ROWS = Table(
     ),
 )
 
-TABLES = (BUILD_INFO, BUILD_FILES, REJECTS, SUPERSEDED_ROWS)
+BUILD_FETCH_STATUS = Table(
+    name="build_fetch_status",
+    kind="meta",
+    description="One row per source that python -m pipelines fetch has brought into the raw folder: how its last "
+    "fetch ended (from the source folder's .fetch-status.json). Empty when every file was put there by hand.",
+    key=("source_folder",),
+    columns=(
+        Column(
+            "source_folder",
+            "VARCHAR",
+            "The source's folder under the raw folder (the fetch source name)",
+            nullable=False,
+        ),
+        Column("finished_at", "TIMESTAMP", "When its last fetch finished (UTC)"),
+        Column("succeeded", "BOOLEAN", "True when its last fetch ended without an error", nullable=False),
+        Column("requests", "BIGINT", "HTTP requests the last fetch made", min=0),
+        Column("files_new", "BIGINT", "Files the last fetch brought for the first time", min=0),
+        Column("files_changed", "BIGINT", "Files it replaced with a changed version", min=0),
+        Column("files_unchanged", "BIGINT", "Files the publisher said were unchanged (304 or same bytes)", min=0),
+        Column(
+            "files_kept", "BIGINT", "Files an earlier fetch brought that this one kept (failed or not asked for)", min=0
+        ),
+        Column("errors", "VARCHAR", "The last fetch's errors, each with its URL and reason, joined by ' | '"),
+        Column("warnings", "VARCHAR", "Its warnings (reshuffle mode, bytes not UTF-8), joined by ' | '"),
+    ),
+)
+
+TABLES = (BUILD_INFO, BUILD_FILES, BUILD_FETCH_STATUS, REJECTS, SUPERSEDED_ROWS)
 
 
 @dataclass
@@ -237,3 +264,44 @@ def files_frame(outcomes: list[FileOutcome]) -> pl.DataFrame:
         for o in outcomes
     ]
     return BUILD_FILES.conform(pl.DataFrame(rows, schema=BUILD_FILES.polars_schema, strict=False))
+
+
+def _count(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _joined(value: object) -> str | None:
+    items = [str(v) for v in value] if isinstance(value, list) else []
+    return " | ".join(items) or None
+
+
+def fetch_status_frame(raw_dir: Path) -> pl.DataFrame:
+    """`build_fetch_status` rows: each source folder's `.fetch-status.json`, as the last fetch wrote it.
+
+    A status file that cannot be read or is not an object counts as a failed fetch, with the reason as its error,
+    so a damaged record never reads as a success.
+    """
+    rows = []
+    folders = sorted(p for p in raw_dir.iterdir() if p.is_dir()) if raw_dir.is_dir() else []
+    for folder in folders:
+        if not (folder / STATUS_FILE).exists():
+            continue
+        status = read_status(folder)
+        if status is None:
+            rows.append(
+                {"source_folder": folder.name, "succeeded": False, "errors": f"{folder / STATUS_FILE}: unreadable"}
+            )
+            continue
+        files = status.get("files") if isinstance(status.get("files"), dict) else {}
+        rows.append(
+            {
+                "source_folder": folder.name,
+                "finished_at": _utc(status.get("finished_at") if isinstance(status.get("finished_at"), str) else None),
+                "succeeded": status.get("ok") is True,
+                "requests": _count(status.get("requests")),
+                **{f"files_{k}": _count(files.get(k)) for k in ("new", "changed", "unchanged", "kept")},
+                "errors": _joined(status.get("errors")),
+                "warnings": _joined(status.get("warnings")),
+            }
+        )
+    return BUILD_FETCH_STATUS.conform(pl.DataFrame(rows, schema=BUILD_FETCH_STATUS.polars_schema, strict=False))

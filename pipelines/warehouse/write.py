@@ -17,7 +17,15 @@ from pipelines.core.loading import REJECT_SCHEMA, FileLoad
 from pipelines.marketplace import tables as marketplace
 from pipelines.warehouse.errors import BuildError
 from pipelines.warehouse.marts import build_marts
-from pipelines.warehouse.meta import BUILD_INFO, REJECTS, SUPERSEDED_ROWS, FileOutcome, files_frame
+from pipelines.warehouse.meta import (
+    BUILD_FETCH_STATUS,
+    BUILD_INFO,
+    REJECTS,
+    SUPERSEDED_ROWS,
+    FileOutcome,
+    fetch_status_frame,
+    files_frame,
+)
 from pipelines.warehouse.model import ModelResult
 from pipelines.warehouse.schema import ALL_TABLES
 from pipelines.warehouse.validate import validate
@@ -69,6 +77,7 @@ def write_warehouse(
         superseded = pl.concat([ld.superseded for ld in loads]) if loads else SUPERSEDED_ROWS.empty()
         insert_frame(con, SUPERSEDED_ROWS.name, SUPERSEDED_ROWS.conform(superseded))
         insert_frame(con, "build_files", files_frame(outcomes))
+        insert_frame(con, BUILD_FETCH_STATUS.name, fetch_status_frame(raw_dir))
         for name, sql in marketplace.VIEWS.items():
             con.sql(f'CREATE VIEW "{name}" AS {sql}')
         build_marts(con)

@@ -190,3 +190,54 @@ def test_scripts_run_real_fetches_builds_and_then_serves(replay: ReplayServer, t
     assert calls[3].endswith("--server.port 1")  # --real is the script's, not streamlit's
     assert "some publishers could not be fetched" in result.stderr  # the ones this server does not play
     assert warehouse.exists() and (raw / "govuk-organisations" / "page-0001.json").exists()
+
+
+def test_the_build_records_whether_each_source_s_last_fetch_succeeded(replay: ReplayServer, tmp_path: Path) -> None:
+    """build_fetch_status has one row per fetched source, as its .fetch-status.json says (read here with json)."""
+    from pipelines.warehouse.build import build
+
+    serve(replay, organisations_fail=True)
+    raw = tmp_path / "raw"
+    run(
+        raw,
+        only=["govuk-organisations", "ons-geography"],
+        settings=fetch_settings(replay, ons_services=SERVICES),
+        http=quick_http(),
+    )
+    (raw / "by-hand").mkdir()  # a folder filled by hand has no status and no row
+    (raw / "by-hand" / "lookup.csv").write_text(
+        "LAD22CD,LAD22NM,RGN22CD,RGN22NM\nE08000003,Manchester,E12000002,North West\n"
+    )
+    out = tmp_path / "warehouse.duckdb"
+    build(raw, out, keep_going=True)
+    con = duckdb.connect(str(out), read_only=True)
+    try:
+        rows = con.sql(
+            "SELECT source_folder, succeeded, requests, files_new, errors FROM build_fetch_status ORDER BY 1"
+        ).fetchall()
+    finally:
+        con.close()
+    expected = []
+    for name in ("govuk-organisations", "ons-geography"):
+        status = json.loads((raw / name / STATUS_FILE).read_text(encoding="utf-8"))
+        errors = " | ".join(status["errors"]) or None
+        expected.append((name, status["ok"], status["requests"], status["files"]["new"], errors))
+    assert rows == expected
+    assert rows[0][1] is False and rows[0][4] and f"{replay.url}/api/organisations" in rows[0][4]
+    assert rows[1][1] is True and rows[1][3] == 1
+
+
+def test_a_damaged_status_file_reads_as_a_failed_fetch(tmp_path: Path) -> None:
+    from pipelines.warehouse.meta import fetch_status_frame
+
+    (tmp_path / "ons-geography").mkdir()
+    (tmp_path / "ons-geography" / STATUS_FILE).write_text("{not json", encoding="utf-8")
+    (tmp_path / "govuk-ministers").mkdir()
+    (tmp_path / "govuk-ministers" / STATUS_FILE).write_text(
+        json.dumps({"ok": "yes", "requests": -3, "files": [], "errors": "x"}), encoding="utf-8"
+    )
+    frame = fetch_status_frame(tmp_path).sort("source_folder")
+    assert frame["source_folder"].to_list() == ["govuk-ministers", "ons-geography"]
+    assert frame["succeeded"].to_list() == [False, False]  # "ok": "yes" is not true; unreadable is not a success
+    assert frame["requests"].to_list() == [None, None]
+    assert frame["errors"][1].endswith(f"{STATUS_FILE}: unreadable")

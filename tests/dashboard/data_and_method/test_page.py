@@ -330,3 +330,40 @@ def test_rejects_section_lists_source_errors_kept_with_a_warning(wh: Path) -> No
     assert got.select(expected.columns).rows() == expected.rows()
     assert got.columns[-4:] == PROVENANCE
     assert "kept with a warning" in texts(at)
+
+
+def test_sources_say_whether_each_source_s_last_fetch_succeeded(
+    fixture_warehouse: Path, use_warehouse, tmp_path: Path
+) -> None:
+    """A failed last fetch is named in a warning, with its error, and the table and download match the rows."""
+    import duckdb
+
+    path = tmp_path / "fetched.duckdb"
+    shutil.copy(fixture_warehouse, path)
+    con = duckdb.connect(str(path))
+    try:
+        assert con.sql("SELECT count(*) FROM build_fetch_status").fetchall()[0][0] == 0  # the sample is not fetched
+        con.sql(
+            """INSERT INTO build_fetch_status VALUES
+               ('ons-geography', TIMESTAMP '2026-12-01 06:00:00', true, 4, 1, 0, 3, 0, NULL, NULL),
+               ('govuk-organisations', TIMESTAMP '2026-12-01 06:01:00', false, 2, 0, 0, 0, 1,
+                'http://127.0.0.1/api/organisations?page=1: HTTP 500 after 3 tries', NULL)"""
+        )
+    finally:
+        con.close()
+    use_warehouse(path)
+    at = run_page("data")
+    assert not at.exception
+    warning = as_read(at.warning[0].value)
+    assert warning.startswith("The last fetch of 1 of 2 fetched sources failed: govuk-organisations.")
+    got = read_csv_download(download(at, "data_fetch_status_csv"))
+    assert got["source_folder"].to_list() == ["govuk-organisations", "ons-geography"]  # failures first
+    assert got["succeeded"].to_list() == ["FAILED", "succeeded"]
+    assert got["errors"][0] == "http://127.0.0.1/api/organisations?page=1: HTTP 500 after 3 tries"
+    assert got["files_unchanged"].to_list() == [0, 3]
+
+
+def test_sources_show_no_fetch_block_when_nothing_was_fetched(wh: Path) -> None:
+    at = run_page("data")
+    assert not at.exception
+    assert "Last fetch of each source" not in texts(at)
