@@ -34,7 +34,11 @@ def _measure_column(name: str, header: str, kind: str) -> Column:
         return Column(name, "BIGINT", f"{header} (as published)", min=0)
     if kind == "pct":
         return Column(
-            name, "DOUBLE", f"{header}: percent 0..100 (as published; null when not published)", min=0, max=100
+            name,
+            "DOUBLE",
+            f"{header}: percent 0..100 (as published, a fraction such as 0.441 stored as 44.1; null when not published)",
+            min=0,
+            max=100,
         )
     return Column(name, "DOUBLE", f"{header}: £ million (as published; null when not published)")
 
@@ -50,7 +54,13 @@ FACT_SME_SPEND = Table(
     columns=(
         Column("financial_year", "VARCHAR", "UK financial year, e.g. 2019/20", nullable=False),
         Column("fy_start_year", "INTEGER", "Calendar year the financial year starts (for sorting)", nullable=False),
-        Column("department_code", "VARCHAR", "Department as published (code, 'Other', or the total label)", False),
+        Column(
+            "department_code",
+            "VARCHAR",
+            "Department as published (code, 'Other', or the total label); a footnote marker such as 'CO (1)' is cut"
+            " off and listed in the file's notes",
+            False,
+        ),
         Column("row_type", "VARCHAR", "department | other | total", nullable=False, allowed=ROW_TYPES),
         Column("department_id", "VARCHAR", "Reference department_id meant by the code that year (null: other/total)"),
         Column("department_name", "VARCHAR", "Reference name of that department"),
