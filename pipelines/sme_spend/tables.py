@@ -49,7 +49,10 @@ FACT_SME_SPEND = Table(
     name=FACT_TABLE,
     description=(
         "Cabinet Office annual annex: central government direct and indirect spend with SMEs, one row per"
-        " financial year and published department code, including the Other and total rows."
+        " financial year and published department code, including the Other and total rows. Read from the"
+        " annex CSV or the same table saved as an XLSX, XLS or ODS workbook (one annex sheet, header below up to"
+        " five banner rows, formula text and footnote markers in headers ignored); percentages are stored 0..100"
+        " whether a cell holds 44.1, '44.1%' or a fraction formatted as %."
     ),
     columns=(
         Column("financial_year", "VARCHAR", "UK financial year, e.g. 2019/20", nullable=False),
@@ -70,7 +73,7 @@ FACT_SME_SPEND = Table(
         Column("series_name", "VARCHAR", "Label of the trend line", nullable=False),
         *MEASURE_COLUMNS,
         Column(FILE, "VARCHAR", "Raw file the row came from", nullable=False),
-        Column(LINE, "BIGINT", "Physical line of the row in that file", nullable=False, min=1),
+        Column(LINE, "BIGINT", "Physical line (CSV) or sheet row (workbook) of the row", nullable=False, min=1),
     ),
     key=("financial_year", "department_code"),
     kind="fact",
