@@ -92,10 +92,10 @@ def test_annex_workbook_read_by_type_and_recounted(tmp_path: Path, kind: str) ->
     header_at = next(i for i, r in enumerate(cells) if r and r[0] == "Department")
     body = [r for r in cells[header_at + 1 :] if r and r[0] not in (None, "", "Total")]
     for column, measure in ((1, "total_procurement_spend_m"), (2, "direct_sme_spend_m"), (4, "total_sme_spend_m")):
-        recount = sum(float(r[column]) for r in body)  # type: ignore[arg-type]
+        recount = sum(float(r[column]) for r in body)
         stored = frame.filter(pl.col("row_type") != "total")[measure].sum()
         assert stored == pytest.approx(recount, abs=1e-9), measure
-    fractions = [float(r[3]) for r in body]  # type: ignore[arg-type]
+    fractions = [float(r[3]) for r in body]
     assert frame.filter(pl.col("row_type") != "total")["direct_sme_pct"].to_list() == pytest.approx(
         [100 * f for f in fractions]
     )
@@ -132,7 +132,7 @@ def build_csv(path: Path, tmp_path: Path):
 def test_columns_in_another_order_with_an_extra_known_one_read_the_same(tmp_path: Path) -> None:
     order = [0, 6, 5, 4, 3, 2, 1]
     header = [HEADER[i] for i in order] + ["Indirect Spend with SMEs (£m) (=M-C)"]
-    rows = [[r[i] for i in order] + [r[4] - r[2]] for r in DATA]  # type: ignore[operator]
+    rows = [[r[i] for i in order] + [r[4] - r[2]] for r in DATA]
     path = write_xlsx(raw_dir(tmp_path) / "annex.xlsx", {"Annex": [*BANNERS, header, *rows]})
     _, frame = build(path, tmp_path)
     assert frame["direct_sme_pct"].to_list() == [28.6, 9.3, 8.9, 10.0, 15.3]
@@ -228,3 +228,29 @@ def test_xls_number_formats_are_read_so_a_fraction_without_ratio_is_still_scaled
     loaded, frame = build(path, tmp_path)
     assert frame["supplier_response_rate_pct"].to_list() == [25.0, 50.0]
     assert loaded.period == "2019/20" and "financial year 2019/20 taken from the file name" in loaded.notes
+
+
+def test_the_built_warehouse_holds_the_workbooks_figures_recounted_with_openpyxl(tmp_path: Path) -> None:
+    """End to end: `build` on a raw folder holding the annex as XLSX; fact_sme_spend against openpyxl's sums."""
+    import duckdb
+
+    from pipelines.warehouse.build import build as build_warehouse
+
+    raw = raw_dir(tmp_path) / "sme-spend"
+    raw.mkdir()
+    path = write_xlsx(raw / "annex.xlsx", {"Cover": [["About"]], "Annex": sheet()})
+    out = tmp_path / "warehouse.duckdb"
+    build_warehouse(raw.parent, out)
+    cells = openpyxl_rows(path, "Annex")
+    body = [r for r in cells[4:] if r and r[0] not in (None, "Total")]
+    with duckdb.connect(str(out), read_only=True) as con:
+        stored = con.sql(
+            "SELECT count(*), sum(total_procurement_spend_m), sum(direct_sme_spend_m), sum(total_sme_spend_m),"
+            " max(direct_sme_pct), min(direct_sme_pct) FROM fact_sme_spend WHERE row_type <> 'total'"
+        ).fetchall()[0]
+        codes = con.sql("SELECT department_code FROM fact_sme_spend ORDER BY source_line").fetchall()
+    assert stored[0] == len(body) == 4
+    for got, column in zip(stored[1:4], (1, 2, 4), strict=True):
+        assert got == pytest.approx(sum(float(r[column]) for r in body), abs=1e-9)
+    assert (stored[4], stored[5]) == pytest.approx((100 * max(r[3] for r in body), 100 * min(r[3] for r in body)))
+    assert [c for (c,) in codes] == ["BEIS", "CO", "HMRC", "Other", "Total"]
