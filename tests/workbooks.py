@@ -1,9 +1,10 @@
-"""Small workbooks built in tests (XLSX with xlsxwriter, ODS by hand), and readers that share no pipeline code.
+"""Small workbooks built in tests (XLSX with xlsxwriter, XLS with xlwt, ODS by hand), and readers that share no
+pipeline code.
 
 A cell is a plain value (str, int, float, bool, date, None) or a `Cell` that says how it is formatted
 (a fraction shown as %, a date, a number stored as text). The independent readers parse the files
-with openpyxl (XLSX) and with the standard library's zipfile and ElementTree (XLSX and ODS), never
-with fastexcel or anything in `pipelines`, so a test comparing the two checks the reader's figures.
+with openpyxl (XLSX), xlrd (XLS) and with the standard library's zipfile and ElementTree (XLSX and ODS),
+never with fastexcel or anything in `pipelines`, so a test comparing the two checks the reader's figures.
 """
 
 from __future__ import annotations
@@ -58,6 +59,36 @@ def _write_xlsx_cell(sheet, r: int, c: int, cell: object, formats: dict) -> None
         sheet.write_number(r, c, value, formats.get(fmt))
     else:
         sheet.write_string(r, c, str(value))
+
+
+def write_xls(path: Path, sheets: dict[str, Rows]) -> Path:
+    """A real BIFF8 .xls written by xlwt (a test-only dependency), the same cells and formats as write_xlsx."""
+    import xlwt
+
+    workbook = xlwt.Workbook(encoding="utf-8")
+    styles = {
+        "pct": xlwt.easyxf(num_format_str="0.0%"),
+        "date": xlwt.easyxf(num_format_str="dd/mm/yy"),
+        "money": xlwt.easyxf(num_format_str="£#,##0.00"),
+    }
+    for name, rows in sheets.items():
+        sheet = workbook.add_sheet(name)
+        for r, row in enumerate(rows):
+            for c, cell in enumerate(row):
+                value, fmt = (cell.value, cell.fmt) if isinstance(cell, Cell) else (cell, "")
+                if value is None:
+                    continue
+                if fmt == "text":
+                    sheet.write(r, c, str(value))
+                elif isinstance(value, dt.date):
+                    stamp = value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
+                    sheet.write(r, c, stamp, styles["date"])
+                elif isinstance(value, int | float) and not isinstance(value, bool) and fmt in styles:
+                    sheet.write(r, c, value, styles[fmt])
+                else:
+                    sheet.write(r, c, value)
+    workbook.save(str(path))
+    return path
 
 
 ODS_NS = {
@@ -120,6 +151,33 @@ def openpyxl_rows(path: Path, sheet: str) -> list[tuple[object, ...]]:
         return [tuple(row) for row in workbook[sheet].iter_rows(values_only=True)]
     finally:
         workbook.close()
+
+
+def xlrd_rows(path: Path, sheet: str) -> list[list[object]]:
+    """Every row of an XLS sheet as xlrd reads it: numbers as float (dates too: xlrd leaves them as serials),
+    text as str, empty cells as None."""
+    import xlrd
+
+    book = xlrd.open_workbook(str(path))
+    rows = book.sheet_by_name(sheet)
+    empty = (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK)
+    return [[None if c.ctype in empty else c.value for c in rows.row(r)] for r in range(rows.nrows)]
+
+
+def xlrd_percent_cells(path: Path, sheet: str) -> set[tuple[int, int]]:
+    """(row, column), 0-based, of the numeric cells whose number format shows a percentage, as xlrd sees them."""
+    import xlrd
+
+    book = xlrd.open_workbook(str(path), formatting_info=True)
+    rows = book.sheet_by_name(sheet)
+    found = set()
+    for r in range(rows.nrows):
+        for c, cell in enumerate(rows.row(r)):
+            if cell.ctype == xlrd.XL_CELL_NUMBER:
+                code = book.format_map[book.xf_list[cell.xf_index].format_key].format_str
+                if "%" in code:
+                    found.add((r, c))
+    return found
 
 
 def ods_rows(path: Path, sheet: str) -> list[list[object]]:

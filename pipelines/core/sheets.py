@@ -17,6 +17,7 @@ formatted as a date (the month parsers read both).
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,3 +127,139 @@ def read_sheet(path: Path, sheet: str, columns: list[str]) -> pl.DataFrame:
     return renamed.with_row_index(ROW, offset=1).with_columns(
         pl.col(ROW).cast(pl.Int64), pl.lit(None, dtype=pl.String).alias("_extra")
     )
+
+
+# --- number formats -----------------------------------------------------------------------------------------
+#
+# calamine gives a cell's value, not its number format, so a fraction formatted as % (0.441 shown as 44.1%)
+# reads as 0.441 like a plain 0.441. Which numeric cells are formatted as percentages is read here from the
+# workbook itself (XLSX: the cell's style -> number format; ODS: office:value-type="percentage"; XLS: the
+# BIFF8 XF and FORMAT records, `pipelines.core.biff`). Where that cannot be read (BIFF5, encrypted, damaged)
+# `percent_cells` answers None ("not known") and the caller decides by other evidence.
+
+_XLSX_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_XLSX_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_ODS_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+#: Built-in XLSX number formats that are percentages: 9 is `0%`, 10 is `0.00%`.
+_BUILTIN_PERCENT = {9, 10}
+#: An ODS sheet's rows or cells repeated more often than this are the empty tail of the used range.
+_MAX_REPEAT = 10_000
+
+
+@dataclass(frozen=True)
+class PercentCells:
+    """Per sheet row (1-based), the columns (0-based, from column A) holding a value, and whether each is a
+    number formatted as a percentage."""
+
+    rows: dict[int, dict[int, bool]]
+
+    def first_column(self, row: int) -> int | None:
+        cols = self.rows.get(row)
+        return min(cols) if cols else None
+
+    def is_percent(self, row: int, column: int) -> bool:
+        return self.rows.get(row, {}).get(column, False)
+
+
+def _percent_code(code: str) -> bool:
+    """A number format code that shows a percentage: a `%` outside quoted text and not escaped."""
+    bare = re.sub(r'"[^"]*"|\\.', "", code)
+    return "%" in bare
+
+
+def _xlsx_percent_cells(path: Path, sheet: str) -> PercentCells:
+    from xml.etree import ElementTree as ET
+
+    with zipfile.ZipFile(path) as archive:
+        workbook = ET.fromstring(archive.read("xl/workbook.xml"))
+        rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG_REL}Relationship")}
+        rel_id = next(
+            (s.get(f"{_XLSX_REL}id") for s in workbook.iter(f"{_XLSX_MAIN}sheet") if s.get("name") == sheet), None
+        )
+        if rel_id is None or rel_id not in targets:
+            raise WorkbookError(f"sheet {sheet!r} is not in the workbook")
+        target = targets[rel_id].lstrip("/")
+        part = target if target.startswith("xl/") else f"xl/{target}"
+        percent_styles: set[int] = set()
+        if "xl/styles.xml" in archive.namelist():
+            styles = ET.fromstring(archive.read("xl/styles.xml"))
+            codes = {int(f.get("numFmtId", "-1")): f.get("formatCode", "") for f in styles.iter(f"{_XLSX_MAIN}numFmt")}
+            xfs = styles.find(f"{_XLSX_MAIN}cellXfs")
+            for index, xf in enumerate(xfs if xfs is not None else []):
+                fmt_id = int(xf.get("numFmtId", "0"))
+                if fmt_id in _BUILTIN_PERCENT or _percent_code(codes.get(fmt_id, "")):
+                    percent_styles.add(index)
+        rows: dict[int, dict[int, bool]] = {}
+        with archive.open(part) as stream:
+            for _, cell in ET.iterparse(stream):
+                if cell.tag != f"{_XLSX_MAIN}c":
+                    continue
+                ref = cell.get("r", "")
+                match = re.fullmatch(r"([A-Z]+)(\d+)", ref)
+                has_value = cell.find(f"{_XLSX_MAIN}v") is not None or cell.find(f"{_XLSX_MAIN}is") is not None
+                if match and has_value:
+                    col = 0
+                    for letter in match.group(1):
+                        col = col * 26 + ord(letter) - 64
+                    numeric = cell.get("t", "n") == "n"
+                    rows.setdefault(int(match.group(2)), {})[col - 1] = (
+                        numeric and int(cell.get("s", "0")) in percent_styles
+                    )
+                cell.clear()
+    return PercentCells(rows)
+
+
+def _ods_percent_cells(path: Path, sheet: str) -> PercentCells:
+    from xml.etree import ElementTree as ET
+
+    with zipfile.ZipFile(path) as archive:
+        root = ET.fromstring(archive.read("content.xml"))
+    table = next((t for t in root.iter(f"{_ODS_TABLE}table") if t.get(f"{_ODS_TABLE}name") == sheet), None)
+    if table is None:
+        raise WorkbookError(f"sheet {sheet!r} is not in the workbook")
+    rows: dict[int, dict[int, bool]] = {}
+    number = 0
+    for row in table.iter(f"{_ODS_TABLE}table-row"):
+        cells: dict[int, bool] = {}
+        col = 0
+        for cell in row:
+            if cell.tag not in (f"{_ODS_TABLE}table-cell", f"{_ODS_TABLE}covered-table-cell"):
+                continue
+            repeat = min(int(cell.get(f"{_ODS_TABLE}number-columns-repeated") or 1), _MAX_REPEAT)
+            kind = cell.get(f"{_ODS_OFFICE}value-type")
+            has_text = any("".join(p.itertext()).strip() for p in cell.iter(f"{_ODS_TEXT}p"))
+            if kind or has_text:
+                for c in range(col, col + repeat):
+                    cells[c] = kind == "percentage"
+            col += repeat
+        repeat = min(int(row.get(f"{_ODS_TABLE}number-rows-repeated") or 1), _MAX_REPEAT)
+        for r in range(number + 1, number + repeat + 1):
+            if cells:
+                rows[r] = cells
+        number += repeat
+    return PercentCells(rows)
+
+
+def percent_cells(path: Path, sheet: str) -> PercentCells | None:
+    """Which numeric cells of `sheet` are formatted as percentages; None when the workbook's formats cannot be
+    read (then the caller must not assume either way)."""
+    try:
+        with open(path, "rb") as fh:
+            start = fh.read(8)
+        kind = workbook_kind(path, start)
+        if kind == XLSX:
+            return _xlsx_percent_cells(path, sheet)
+        if kind == ODS:
+            return _ods_percent_cells(path, sheet)
+        if kind == XLS:
+            from pipelines.core.biff import percent_cells_xls
+
+            rows = percent_cells_xls(path, sheet)
+            return PercentCells(rows) if rows is not None else None
+    except (WorkbookError, zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError):
+        return None
+    return None

@@ -42,6 +42,10 @@ from pipelines.core.loading import (
 from pipelines.core.parsing import clean_text, financial_year_label, is_count, parse_number
 from pipelines.core.textio import Head, PreparedText, UnreadableFileError, prepare_csv
 from pipelines.reference import departments, resolve_department
+from pipelines.sme_spend.percentages import RATIOS, on_scale
+from pipelines.sme_spend.percentages import Cell as ScaleCell
+from pipelines.sme_spend.percentages import decide as decide_scales
+from pipelines.sme_spend.percentages import summary as scale_summary
 
 SOURCE = "sme_spend"
 FORMAT_ID = "cabinet_office_sme_spend_annex"
@@ -121,7 +125,7 @@ MEASURES: tuple[Measure, ...] = (
     _m(
         "indirect_sme_spend_m",
         "Total Indirect Spend with SMEs (£m)",
-        r"^total indirect spend with smes?( m)?$",
+        r"^(total )?indirect spend with smes?( m)?$",
         "money",
     ),
     _m("indirect_sme_pct", "Indirect Spend with SMEs as %", r"^(total )?indirect spend with smes?( as)? %$", "pct"),
@@ -164,15 +168,59 @@ STAGING_SCHEMA = pl.Schema(
 )
 
 
+#: Square-bracketed text in a header: a formula or column letter ("[Column D divided by Column C]", "[B]"),
+#: a note ("[note 3]"); published brackets are not always balanced ("[Column G divided by Column F)").
+_SQUARE = re.compile(r"\[[^\]]*?(?:\]|\)|$)")
+_PAREN = re.compile(r"\(([^()]*)\)")
+#: A parenthesised formula of column letters ("(C/A)", "(=D+E)", "(B-C-H)", "(A)") or a footnote ("(1)", "(note 2)").
+_FORMULA = re.compile(r"^\s*=?\s*[A-Z](\s*[-+*/x×÷]\s*[A-Z])*\s*$|^\s*(note\s*)?\d{1,2}[a-z]?\s*$", re.IGNORECASE)
+_COLUMN_REF = re.compile(r"^\s*col(umn)?s?\b", re.IGNORECASE)
+#: Money in millions however it is written: "£m", "£ m", "£ million", "£millions" (all read as "£m").
+_MILLIONS = re.compile(r"£\s*m(?:illions?)?\b", re.IGNORECASE)
+_FOOTNOTE_CHARS = re.compile(r"[*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]+")
+#: What is left of "... [Column I plus Column K] or [Column G plus Column I] as applicable" once brackets go.
+_TRAILING_CLAUSE = re.compile(r"(\s+(?:or|if extrapolation (?:is )?applied|as applicable))+\s*$", re.IGNORECASE)
+
+
+def _paren_part(match: re.Match[str]) -> str:
+    inner = match.group(1)
+    if _FORMULA.match(inner) or _COLUMN_REF.match(inner):
+        return " "
+    return f" {inner} "  # units ("(£m)", "(%)") and wording ("(outside of the annual survey)") are kept
+
+
+def strip_annotations(cell: str) -> str:
+    """A header cell without its formula text, column letters and footnote markers, units kept.
+
+    "Direct Spend with SMEs as % [Column C divided by Column B]" -> "Direct Spend with SMEs as %";
+    "Indirect Spend with SMEs (£m) (=D+E)" -> "Indirect Spend with SMEs £m"; "Total Procurement Spend
+    (£m) (1)" and "... (£m)¹" -> "Total Procurement Spend £m"; "£ million" -> "£m".
+    """
+    text = _SQUARE.sub(" ", cell.replace("\ufeff", "").replace("\u00a0", " "))
+    text = _PAREN.sub(_paren_part, text)
+    text = _FOOTNOTE_CHARS.sub(" ", text)
+    text = _MILLIONS.sub("£m", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return _TRAILING_CLAUSE.sub("", text).strip()
+
+
 def normalise_header(cell: str) -> str:
-    """Lower-case, `&` as `and`, `£` dropped, `%` kept, other punctuation as single spaces.
+    """Lower-case, annotations stripped, `&` as `and`, `£` dropped, `%` kept, other punctuation as single spaces.
 
     "Direct Spend with SMEs (£m)" -> "direct spend with smes m"; "No. of Suppliers Invited"
-    -> "no of suppliers invited". Patterns in MEASURES are written against this form.
+    -> "no of suppliers invited"; "Total Spend with SMEs as % (C/A)" -> "total spend with smes as %".
+    Patterns in MEASURES are written against this form.
     """
-    text = cell.replace("\ufeff", "").replace("\u00a0", " ").lower().replace("&", " and ").replace("£", "")
+    text = strip_annotations(cell).lower().replace("&", " and ").replace("£", "")
     text = re.sub(r"[^a-z0-9%]+", " ", text)
     return re.sub(r"\s*%\s*", " % ", text).strip()
+
+
+def annotated(cell: str) -> bool:
+    """Whether a header cell carries formula text, column letters or footnote markers (ignored for matching)."""
+    plain = _MILLIONS.sub("£m", re.sub(r"\s+", " ", cell.replace("\u00a0", " "))).strip()
+    kept = strip_annotations(cell)
+    return re.sub(r"[\s()]", "", plain) != re.sub(r"[\s()]", "", kept)
 
 
 @dataclass(frozen=True)
@@ -282,6 +330,20 @@ def resolve_for_year(code: str, financial_year: str) -> str | None:
     return found
 
 
+#: A footnote marker after a department code: "CO (1)", "DfE*", "HMRC²", "MOD [note 3]", "DFE (note 2)".
+_DEPARTMENT_MARKER = re.compile(
+    r"(?:\s*(?:\((?:note\s*)?\d{1,2}[a-z]?\)|\[(?:note\s*)?[^\]]{1,20}\]|[*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]+))+\s*$", re.IGNORECASE
+)
+
+
+def split_marker(cell: str) -> tuple[str, str | None]:
+    """(department code, footnote marker or None): 'CO (1)' -> ('CO', '(1)'), 'HMRC²' -> ('HMRC', '²')."""
+    match = _DEPARTMENT_MARKER.search(cell)
+    if match is None or match.start() == 0:
+        return cell, None
+    return cell[: match.start()].rstrip(), match.group(0).strip()
+
+
 def classify_department(code: str | None, financial_year: str) -> tuple[str | None, str | None]:
     """(row_type, department_id) for a published Department cell; (None, None) when unknown."""
     if code is None:
@@ -300,21 +362,44 @@ def _raw(measure: str) -> str:
     return f"_raw_{measure}"
 
 
+def _scale(measure: str) -> str:
+    return f"_scale_{measure}"
+
+
+def _on_scale(measure: str) -> str:
+    return f"_pct_{measure}"
+
+
+def _scale_reason(measure: str) -> str:
+    return f"_scale_reason_{measure}"
+
+
+def pct_format_column(measure: str) -> str:
+    """The Boolean column a workbook reader adds: the cell is a number formatted as % (null: not known)."""
+    return f"_pctfmt_{measure}"
+
+
 def _published(raw: pl.Expr) -> pl.Expr:
     """The raw cell, null when blank or a 'not published' marker."""
     text = clean_text(raw)
     return pl.when(text.str.to_lowercase().is_in(list(NOT_PUBLISHED))).then(None).otherwise(text)
 
 
+def _value(measure: Measure) -> pl.Expr:
+    """The cell's number; a percentage on the 0..100 scale (its fraction x100 where the cell held one)."""
+    return pl.col(_on_scale(measure.name)) if measure.kind == "pct" else parse_number(pl.col(_raw(measure.name)))
+
+
 def _typed_measure(measure: Measure) -> pl.Expr:
-    value = parse_number(pl.col(_raw(measure.name)))
+    value = _value(measure)
     if measure.kind == "count":
         return pl.when(is_count(value)).then(value).otherwise(None).cast(pl.Int64).alias(measure.name)
     return value.alias(measure.name)
 
 
 def measure_checks(present: dict[str, str]) -> list[Check]:
-    """Non-numeric cells (naming the column), % outside 0..100, counts that are not whole numbers >= 0."""
+    """Non-numeric cells (naming the column), a percentage whose scale is contradicted or cannot be told,
+    % outside 0..100 (once on one scale), counts that are not whole numbers >= 0."""
     checks: list[Check] = []
     for name, header in present.items():
         measure = MEASURE_BY_NAME[name]
@@ -322,7 +407,9 @@ def measure_checks(present: dict[str, str]) -> list[Check]:
         number = parse_number(raw)
         checks.append(Check(header, raw.is_not_null() & number.is_null(), f"not a number in column '{header}'", raw))
         if measure.kind == "pct":
-            outside = number.is_not_null() & ((number < 0) | (number > 100))
+            scaled = _value(measure)
+            checks.append(Check(header, number.is_not_null() & scaled.is_null(), pl.col(_scale_reason(name)), raw))
+            outside = scaled.is_not_null() & ((scaled < 0) | (scaled > 100))
             checks.append(Check(header, outside, f"percentage outside 0..100 in column '{header}'", raw))
         if measure.kind == "count":
             not_count = number.is_not_null() & ~is_count(number)
@@ -397,15 +484,63 @@ def total_consistency_note(loaded: pl.DataFrame, raw: pl.DataFrame, rejected: in
 
 
 def with_row_types(frame: pl.DataFrame, year: str) -> pl.DataFrame:
-    """Add row_type and department_id, resolving each distinct published code once."""
-    codes = frame["department_code"].drop_nulls().unique().to_list()
-    classified = {code: classify_department(code, year) for code in codes}
+    """Add row_type and department_id, resolving each distinct published code once.
+
+    A footnote marker after a code ('CO (1)') is cut off department_code and kept in `_marker`, for the
+    note that lists them: the marker points at a footnote of the publication, not at another department.
+    """
+    cells = frame["department_code"].drop_nulls().unique().to_list()
+    split = {cell: split_marker(cell) for cell in cells}
+    codes = {cell: code for cell, (code, _) in split.items()}
+    markers = {cell: marker for cell, (_, marker) in split.items() if marker}
+    classified = {code: classify_department(code, year) for code in set(codes.values())}
     row_types = {c: t for c, (t, _) in classified.items()}
     ids = {c: d for c, (_, d) in classified.items()}
+    frame = frame.with_columns(
+        pl.col("department_code").replace_strict(markers, default=None, return_dtype=pl.String).alias("_marker"),
+        pl.col("department_code").replace_strict(codes, default=None, return_dtype=pl.String),
+    )
     return frame.with_columns(
         pl.col("department_code").replace_strict(row_types, default=None, return_dtype=pl.String).alias("row_type"),
         pl.col("department_code").replace_strict(ids, default=None, return_dtype=pl.String).alias("department_id"),
     )
+
+
+def marker_note(good: pl.DataFrame) -> str | None:
+    """The department cells that carried footnote markers, so the marker is not dropped silently."""
+    marked = good.filter(pl.col("_marker").is_not_null()).select(LINE, "department_code", "_marker").sort(LINE)
+    if marked.height == 0:
+        return None
+    listed = "; ".join(f"line {line}: {code} {marker}" for line, code, marker in marked.rows())
+    return f"footnote markers on department cells (see the publication's notes), read as the department: {listed}"
+
+
+def with_scales(frame: pl.DataFrame, present: dict[str, str], *, formats_known: bool) -> tuple[pl.DataFrame, list[str]]:
+    """Add _scale_<m> (1: a percentage as written, 100: a fraction; null: rejected) and _scale_reason_<m> for each
+    percentage column present (`pipelines.sme_spend.percentages`), and notes on any column scaled."""
+    added: list[pl.Series] = []
+    notes: list[str] = []
+    for name, header in present.items():
+        if MEASURE_BY_NAME[name].kind != "pct":
+            continue
+        pair = RATIOS.get(name)
+        pair = pair if pair is not None and pair[0] in present and pair[1] in present else None
+        fmt = pct_format_column(name)
+        texts = frame[_raw(name)].to_list()
+        formats = frame[fmt].to_list() if fmt in frame.columns else [None] * frame.height
+        nums = frame[_raw(pair[0])].to_list() if pair else [None] * frame.height
+        dens = frame[_raw(pair[1])].to_list() if pair else [None] * frame.height
+        cells = [ScaleCell(t, f, n, d) for t, f, n, d in zip(texts, formats, nums, dens, strict=True)]
+        headers = (present[pair[0]], present[pair[1]]) if pair else None
+        decisions = decide_scales(cells, header, headers, formats_known=formats_known)
+        added.append(pl.Series(_scale(name), [d.factor for d in decisions], dtype=pl.Float64))
+        added.append(pl.Series(_scale_reason(name), [d.reason for d in decisions], dtype=pl.String))
+        values = [on_scale(t, d.factor) for t, d in zip(texts, decisions, strict=True)]
+        added.append(pl.Series(_on_scale(name), values, dtype=pl.Float64))
+        note = scale_summary(name, decisions)
+        if note:
+            notes.append(note)
+    return (frame.with_columns(added) if added else frame), notes
 
 
 def to_staging(good: pl.DataFrame, year: str, present: list[str], file_name: str) -> pl.DataFrame:
@@ -429,20 +564,90 @@ def _read_rows(
     return frame, names, prepared
 
 
-def _header_problems(path: Path, line: int, mapping: HeaderMap) -> None:
-    """Unknown or twice-mapped named columns make the file unreadable (a silent drop would lose a measure)."""
+def header_problems(path: Path, line: int, mapping: HeaderMap, cells: list[str], where: str = "") -> None:
+    """Unknown or twice-mapped named columns make the file unreadable (a silent drop would lose a measure).
+
+    The message names the sheet (`where`, for a workbook) and every column found, so the one to add to
+    MEASURES, or the one the publisher renamed, can be seen at once.
+    """
+    found = "columns found: " + ", ".join(repr(c.strip()) for c in cells if c.strip())
     if mapping.unknown:
         _, cell = mapping.unknown[0]
         others = ", ".join(repr(c) for _, c in mapping.unknown[1:])
         raise UnreadableFileError(
             path,
-            "unknown column in the SME spend header" + (f" (also {others})" if others else ""),
+            f"unknown column in the SME spend header{where}" + (f" (also {others})" if others else "") + f"; {found}",
             line=line,
             column=cell,
         )
     if mapping.duplicated:
         measure, cell = mapping.duplicated[0]
-        raise UnreadableFileError(path, f"two header cells mean the same measure {measure!r}", line=line, column=cell)
+        raise UnreadableFileError(
+            path, f"two header cells{where} mean the same measure {measure!r}; {found}", line=line, column=cell
+        )
+
+
+def load_rows(
+    path: Path,
+    frame: pl.DataFrame,
+    names: list[str],
+    cells: list[str],
+    mapping: HeaderMap,
+    year: str,
+    *,
+    fmt: str,
+    checks_before: list[Check],
+    checks_after: list[Check],
+    notes: list[str],
+    encoding: str,
+    formats_known: bool,
+) -> FileLoad:
+    """The rows of one annex (text columns `names`, source_line, _extra; empty rows already dropped) ->
+    stg_sme_spend plus rejects. Shared by the CSV and the workbook format; `checks_before`/`checks_after`
+    are the checks only one of them has (a CSV's truncated last row and undecodable lines)."""
+    rows_read = frame.height
+    assert mapping.department is not None  # only SME headers reach here, and they have a Department cell
+    department_column = names[mapping.department]
+    present = {m: names[pos] for m, pos in mapping.measures.items()}
+    frame = frame.with_columns(
+        clean_text(pl.col(department_column)).alias("department_code"),
+        *[_published(pl.col(col)).alias(_raw(m)) for m, col in present.items()],
+    )
+    frame = with_row_types(frame, year)
+    frame, scale_notes = with_scales(frame, present, formats_known=formats_known)
+    checks = [
+        *checks_before,
+        repeated_header_check(names, cells),
+        extra_fields_check(),
+        *checks_after,
+        *department_checks(department_column),
+        *measure_checks(present),
+    ]
+    good, rejects = split_rejects(apply_checks(frame.lazy(), checks).collect(), path, SOURCE, fmt)
+    checked = apply_checks(good.lazy(), [duplicate_check(department_column)]).collect()
+    good, duplicates = split_rejects(checked, path, SOURCE, fmt)
+    rejects = pl.concat([rejects, duplicates]) if duplicates.height else rejects
+
+    staged = to_staging(good, year, list(present), path.name)
+
+    raw_for_precision = good.select([pl.col(_raw(m)).alias(m) for m in present])
+    notes = [*notes, *header_notes(mapping, cells), *scale_notes]
+    marked = marker_note(good)
+    if marked:
+        notes.append(marked)
+    notes.append(total_consistency_note(staged, raw_for_precision, rejects.height))
+    return FileLoad(
+        path=path,
+        source=SOURCE,
+        format=fmt,
+        tables={STAGING_TABLE: staged},
+        rejects=rejects if rejects.height else empty_rejects(),
+        rows_read=rows_read,
+        rows_loaded=staged.height,
+        notes=notes,
+        encoding=encoding,
+        period=year,
+    )
 
 
 def load(path: Path, head: Head, workdir: Path) -> FileLoad:
@@ -456,63 +661,38 @@ def load(path: Path, head: Head, workdir: Path) -> FileLoad:
             column="Department",
         )
     header_line, cells, mapping = found
-    _header_problems(path, header_line + 1, mapping)
+    header_problems(path, header_line + 1, mapping, cells)
     year, year_from = year_of_file(path, head.lines[:header_line])
     frame, names, prepared = _read_rows(path, workdir, header_line, cells)
 
     empty = pl.all_horizontal(pl.col(*names, "_extra").is_null())
     blank_rows = frame.filter(empty).height
     frame = frame.filter(~empty)
-    rows_read = frame.height
-
-    assert mapping.department is not None  # find_header returns SME headers only, and they have a Department cell
-    department_column = names[mapping.department]
-    present = {m: names[pos] for m, pos in mapping.measures.items()}
-    frame = frame.with_columns(
-        clean_text(pl.col(department_column)).alias("department_code"),
-        *[_published(pl.col(col)).alias(_raw(m)) for m, col in present.items()],
-    )
-    frame = with_row_types(frame, year)
-    checks = [
-        *truncated_row_checks(prepared.path, names),
-        repeated_header_check(names, cells),
-        extra_fields_check(),
-        *bad_line_checks(prepared.bad_lines, cells),
-        *department_checks(department_column),
-        *measure_checks(present),
-    ]
-    good, rejects = split_rejects(apply_checks(frame.lazy(), checks).collect(), path, SOURCE, FORMAT_ID)
-    checked = apply_checks(good.lazy(), [duplicate_check(department_column)]).collect()
-    good, duplicates = split_rejects(checked, path, SOURCE, FORMAT_ID)
-    rejects = pl.concat([rejects, duplicates]) if duplicates.height else rejects
-
-    staged = to_staging(good, year, list(present), path.name)
-
-    raw_for_precision = good.select([pl.col(_raw(m)).alias(m) for m in present])
-    notes = _notes(prepared, year, year_from, mapping, cells, blank_rows)
-    notes.append(total_consistency_note(staged, raw_for_precision, rejects.height))
-    return FileLoad(
-        path=path,
-        source=SOURCE,
-        format=FORMAT_ID,
-        tables={STAGING_TABLE: staged},
-        rejects=rejects if rejects.height else empty_rejects(),
-        rows_read=rows_read,
-        rows_loaded=staged.height,
-        notes=notes,
-        encoding=prepared.encoding,
-        period=year,
-    )
-
-
-def _notes(
-    prepared: PreparedText, year: str, year_from: str, mapping: HeaderMap, cells: list[str], blank: int
-) -> list[str]:
-    """What a reader of the Data and method page should know about how this file was read."""
     notes = [
         f"{prepared.encoding}, {prepared.line_endings} line endings",
         f"financial year {year} taken from the {year_from}",
     ]
+    if blank_rows:
+        notes.append(f"{blank_rows} empty rows (e.g. ',,,,') skipped and not counted as read")
+    return load_rows(
+        path,
+        frame,
+        names,
+        cells,
+        mapping,
+        year,
+        fmt=FORMAT_ID,
+        checks_before=truncated_row_checks(prepared.path, names),
+        checks_after=bad_line_checks(prepared.bad_lines, cells),
+        notes=notes,
+        encoding=prepared.encoding,
+        formats_known=True,  # a CSV cell is text: it says what it is
+    )
+
+
+def header_notes(mapping: HeaderMap, cells: list[str]) -> list[str]:
+    """What a reader of the Data and method page should know about how the header was read."""
+    notes: list[str] = []
     renamed = [
         f"'{cells[pos]}' read as {name}"
         for name, pos in mapping.measures.items()
@@ -520,13 +700,17 @@ def _notes(
     ]
     if renamed:
         notes.append("older column names: " + "; ".join(renamed))
+    annotations = [c.strip() for c in cells if c.strip() and annotated(c)]
+    if annotations:
+        notes.append(
+            f"{len(annotations)} header cells carry formulas, column letters or footnote markers, ignored when"
+            " matching: " + "; ".join(f"'{c}'" for c in annotations)
+        )
     missing = [m.name for m in MEASURES if m.name not in mapping.measures]
     if missing:
         notes.append("columns not published this year (null): " + ", ".join(missing))
     if mapping.blank:
         notes.append(f"{len(mapping.blank)} unnamed (blank) header columns ignored")
-    if blank:
-        notes.append(f"{blank} empty rows (e.g. ',,,,') skipped and not counted as read")
     return notes
 
 

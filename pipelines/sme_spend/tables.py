@@ -34,7 +34,11 @@ def _measure_column(name: str, header: str, kind: str) -> Column:
         return Column(name, "BIGINT", f"{header} (as published)", min=0)
     if kind == "pct":
         return Column(
-            name, "DOUBLE", f"{header}: percent 0..100 (as published; null when not published)", min=0, max=100
+            name,
+            "DOUBLE",
+            f"{header}: percent 0..100 (as published, a fraction such as 0.441 stored as 44.1; null when not published)",
+            min=0,
+            max=100,
         )
     return Column(name, "DOUBLE", f"{header}: £ million (as published; null when not published)")
 
@@ -45,12 +49,21 @@ FACT_SME_SPEND = Table(
     name=FACT_TABLE,
     description=(
         "Cabinet Office annual annex: central government direct and indirect spend with SMEs, one row per"
-        " financial year and published department code, including the Other and total rows."
+        " financial year and published department code, including the Other and total rows. Read from the"
+        " annex CSV or the same table saved as an XLSX, XLS or ODS workbook (one annex sheet, header below up to"
+        " five banner rows, formula text and footnote markers in headers ignored); percentages are stored 0..100"
+        " whether a cell holds 44.1, '44.1%' or a fraction formatted as %."
     ),
     columns=(
         Column("financial_year", "VARCHAR", "UK financial year, e.g. 2019/20", nullable=False),
         Column("fy_start_year", "INTEGER", "Calendar year the financial year starts (for sorting)", nullable=False),
-        Column("department_code", "VARCHAR", "Department as published (code, 'Other', or the total label)", False),
+        Column(
+            "department_code",
+            "VARCHAR",
+            "Department as published (code, 'Other', or the total label); a footnote marker such as 'CO (1)' is cut"
+            " off and listed in the file's notes",
+            False,
+        ),
         Column("row_type", "VARCHAR", "department | other | total", nullable=False, allowed=ROW_TYPES),
         Column("department_id", "VARCHAR", "Reference department_id meant by the code that year (null: other/total)"),
         Column("department_name", "VARCHAR", "Reference name of that department"),
@@ -60,7 +73,7 @@ FACT_SME_SPEND = Table(
         Column("series_name", "VARCHAR", "Label of the trend line", nullable=False),
         *MEASURE_COLUMNS,
         Column(FILE, "VARCHAR", "Raw file the row came from", nullable=False),
-        Column(LINE, "BIGINT", "Physical line of the row in that file", nullable=False, min=1),
+        Column(LINE, "BIGINT", "Physical line (CSV) or sheet row (workbook) of the row", nullable=False, min=1),
     ),
     key=("financial_year", "department_code"),
     kind="fact",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import traceback
 from dataclasses import dataclass
 from functools import cache
@@ -28,6 +29,7 @@ from pipelines.notices import contracts_finder
 from pipelines.organisations import ccs_customers
 from pipelines.organisations import formats as organisations
 from pipelines.sme_spend import formats as sme_spend
+from pipelines.sme_spend import workbook as sme_spend_workbook
 from pipelines.warehouse.errors import as_output_failure
 from pipelines.warehouse.meta import FileOutcome
 
@@ -42,6 +44,7 @@ FORMAT_MODULES: tuple[ModuleType, ...] = (
     geography,
     postcodes,
     sme_spend,
+    sme_spend_workbook,
 )
 
 
@@ -119,12 +122,17 @@ def _rows_searched(head: Head) -> list[tuple[str, list[list[str]]]]:
     return [("", rows)]
 
 
+#: Formula text and footnote markers a header cell may carry ("[Column C divided by Column B]", "(=D+E)", "(1)"):
+#: a near miss is also looked for without them.
+_ANNOTATION = re.compile(r"\[[^\]]*\]?|\(\s*=?[A-Z0-9+\-*/ ]*\)")
+
+
 def nearest_layout(head: Head) -> NearMiss | None:
     """The layout whose required columns a row among the first lines best covers (half or more), if any."""
     best: NearMiss | None = None
     for sheet, rows in _rows_searched(head):
         for line, row in enumerate(rows, start=1):
-            keys = {header_key(c) for c in row if c.strip()}
+            keys = {key for c in row if c.strip() for key in (header_key(c), header_key(_ANNOTATION.sub("", c)))}
             for fmt in all_formats() if keys else ():
                 need = {header_key(c): c for c in fmt.required_columns}
                 score = len(set(need) & keys) / len(need) if need else 0.0

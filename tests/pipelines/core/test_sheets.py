@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from pipelines.core.loading import sheet_rows
-from pipelines.core.sheets import OLE2_MAGIC, read_sheet, workbook_kind
+from pipelines.core.sheets import OLE2_MAGIC, percent_cells, read_heads, read_sheet, workbook_kind
 from pipelines.core.textio import read_head
 from pipelines.warehouse.formats import load_file
-from tests.workbooks import Cell, write_ods, write_xlsx
+from tests.workbooks import Cell, ods_rows, write_ods, write_xls, write_xlsx, xlrd_percent_cells, xlrd_rows
 
 ROWS = [
     ["Digital Marketplace spend (banner)"],
@@ -78,3 +78,47 @@ def test_a_workbook_of_no_known_layout_names_its_sheets(tmp_path: Path) -> None:
     outcome, _ = load_file(path, raw, tmp_path / "work")
     assert outcome.status == "unrecognised"
     assert "sheets: 'Agenda'" in outcome.message and "Item, Owner" in outcome.message
+
+
+PERCENT_ROWS = [
+    ["banner"],
+    [],
+    [None, "Name", "Share", "Plain", "Text"],  # the used range starts at column B
+    [None, "Alpha", Cell(0.441, "pct"), 0.441, Cell("44.1%", "text")],
+    [None, "Beta", Cell(0.05, "pct"), Cell(12.5, "money"), "n/a"],
+]
+
+
+@pytest.mark.parametrize("writer", [write_xlsx, write_ods, write_xls])
+def test_percent_formatted_numbers_are_told_from_plain_ones(tmp_path: Path, writer) -> None:
+    """calamine gives 0.441 for both; the workbook's own formats say which one shows as 44.1%."""
+    suffix = {write_xlsx: "xlsx", write_ods: "ods", write_xls: "xls"}[writer]
+    path = writer(tmp_path / f"book.{suffix}", {"Cover": [["x"]], "Data": PERCENT_ROWS})
+    found = percent_cells(path, "Data")
+    assert found is not None
+    assert {(r, c) for r, cols in found.rows.items() for c, pct in cols.items() if pct} == {(4, 2), (5, 2)}
+    assert found.first_column(3) == 1 and not found.is_percent(4, 3) and not found.is_percent(4, 4)
+    head = next(s for s in read_heads(path) if s.name == "Data")
+    assert head.rows[3][1:4] == ("Alpha", "0.441", "0.441")  # calamine gives the same fraction either way
+
+
+def test_xls_percent_cells_agree_with_xlrd_on_a_larger_sheet(tmp_path: Path) -> None:
+    """The BIFF reader against xlrd (formatting_info=True), which shares no code with it or with calamine."""
+    rows: list[list[object]] = [["Name", "Share", "Count", "Rate", "Formula"]]
+    for i in range(1, 600):  # big enough for several FAT sectors and MULRK / RK records
+        rows.append([f"row {i}", Cell(i / 1000, "pct"), i, Cell(i / 7, "pct") if i % 3 else "text", f"=C{i + 1}"])
+    path = write_xls(tmp_path / "big.xls", {"Notes": [["about"]], "Data": rows})
+    found = percent_cells(path, "Data")
+    assert found is not None
+    mine = {(r - 1, c) for r, cols in found.rows.items() for c, pct in cols.items() if pct}
+    assert mine == xlrd_percent_cells(path, "Data") and len(mine) == 599 + 400
+    assert len(found.rows) == len(xlrd_rows(path, "Data"))
+
+
+def test_percent_cells_of_an_unreadable_workbook_are_not_known(tmp_path: Path) -> None:
+    damaged = tmp_path / "damaged.xls"
+    damaged.write_bytes(OLE2_MAGIC + b"\x00" * 600)
+    assert percent_cells(damaged, "Sheet1") is None
+    ods = write_ods(tmp_path / "b.ods", {"S": [["a"]]})
+    assert percent_cells(ods, "No such sheet") is None
+    assert ods_rows(ods, "S") == [["a"]]

@@ -19,7 +19,7 @@ import pytest
 from pipelines.core.textio import read_head
 from pipelines.marketplace.formats import STAGING
 from pipelines.warehouse.formats import detect, load_file
-from tests.workbooks import Cell, ods_rows, openpyxl_rows, write_ods, write_xlsx
+from tests.workbooks import Cell, ods_rows, openpyxl_rows, write_ods, write_xls, write_xlsx, xlrd_rows
 
 DEC_2017_DOS = (
     "Sector,Lot,Month,Spend,SME Status,Supplier,Customer\r\n"
@@ -97,11 +97,11 @@ SHEET = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("writer", [write_xlsx, write_ods])
+@pytest.mark.parametrize("writer", [write_xlsx, write_ods, write_xls])
 def test_spend_workbook_read_by_type_below_banners(tmp_path: Path, writer) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()
-    suffix = "xlsx" if writer is write_xlsx else "ods"
+    suffix = {write_xlsx: "xlsx", write_ods: "ods", write_xls: "xls"}[writer]
     path = writer(raw / f"G-Cloud_spend_data_to_end_March_2018.{suffix}", {"Notes": [["About"]], "Data": SHEET})
     loaded, rows = _load(path, tmp_path)
     assert loaded.format == "marketplace_spend_workbook"
@@ -111,7 +111,9 @@ def test_spend_workbook_read_by_type_below_banners(tmp_path: Path, writer) -> No
     assert loaded.rejects.select("line", "reason").rows() == [(8, "spend is not an amount of money")]
     assert any("columns not used: Notes" in n for n in loaded.notes)
     # second method: openpyxl (XLSX) or the standard library (ODS), summing typed numbers and counting rows
-    cells = openpyxl_rows(path, "Data") if writer is write_xlsx else ods_rows(path, "Data")
+    # (xlrd for XLS: a real BIFF8 file written by xlwt)
+    readers = {write_xlsx: openpyxl_rows, write_ods: ods_rows, write_xls: xlrd_rows}
+    cells = readers[writer](path, "Data")
     data = [r for r in cells[4:] if any(v not in (None, "") for v in r)]
     numbers = [Decimal(repr(round(float(r[3]), 10))) for r in data if isinstance(r[3], int | float)]
     assert sum(rows["amount"].to_list(), Decimal(0)) == sum(numbers, Decimal(0)) + Decimal("2000")
@@ -139,3 +141,18 @@ def test_csv_and_workbook_of_the_same_rows_load_the_same(tmp_path: Path) -> None
     _, from_book = _load(raw / "dos.xlsx", tmp_path)
     keep = ["month", "framework_family", "lot_name", "supplier_name", "supplier_is_sme", "customer_name", "amount"]
     assert from_csv.select(keep).rows() == from_book.select(keep).rows()
+
+
+def test_xls_and_xlsx_of_the_same_sheet_load_the_same(tmp_path: Path) -> None:
+    """A real .xls (BIFF8, written by xlwt) against the same cells as XLSX: one reader, two file formats."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_xls(raw / "spend.xls", {"Notes": [["About"]], "Data": SHEET})
+    write_xlsx(raw / "spend.xlsx", {"Notes": [["About"]], "Data": SHEET})
+    from_xls, xls_rows = _load(raw / "spend.xls", tmp_path)
+    from_xlsx, xlsx_rows = _load(raw / "spend.xlsx", tmp_path)
+    assert from_xls.format == from_xlsx.format == "marketplace_spend_workbook"
+    assert "XLS workbook, sheet 'Data', header on row 4" in from_xls.notes[0]
+    keep = ["source_line", "month", "framework_family", "lot_name", "supplier_name", "customer_name", "amount"]
+    assert xls_rows.select(keep).rows() == xlsx_rows.select(keep).rows()
+    assert from_xls.rejects.select("line", "reason").rows() == from_xlsx.rejects.select("line", "reason").rows()
