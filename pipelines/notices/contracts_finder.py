@@ -50,6 +50,7 @@ from pipelines.core.loading import (
     FileLoad,
     Format,
     apply_checks,
+    file_label,
     make_reject,
     rejects_from_dicts,
     split_rejects,
@@ -615,15 +616,6 @@ def typed_checks(fields: dict[str, str]) -> tuple[list[Check], list[pl.Expr]]:
         )
         parsed.append(value.alias(col))
     return checks, parsed
-
-
-_PAGE_NAME = re.compile(r"^page-\d+\.json$")
-
-
-def file_label(path: Path) -> str:
-    """The name a notice's source_file carries: the file name, with its window folder for a fetched page
-    (`<source>/<window start>/page-0001.json`: every window has a page-0001.json)."""
-    return f"{path.parent.name}/{path.name}" if _PAGE_NAME.match(path.name) and path.parent.name else path.name
 
 
 def stage_rows(

@@ -15,7 +15,7 @@ import polars as pl
 
 from pipelines import config
 from pipelines.core.loading import SUPERSEDED_SCHEMA as SUPERSEDED_ROWS
-from pipelines.core.loading import FileLoad
+from pipelines.core.loading import FileLoad, file_label
 from pipelines.geography import tables as geography
 from pipelines.marketplace.formats import CODE, CODES, CUSTOMERS, rejected_keys
 from pipelines.marketplace.formats import STAGING as MARKETPLACE_STAGING
@@ -37,7 +37,6 @@ from pipelines.marketplace.tables import (
 from pipelines.ministers import tables as ministers
 from pipelines.notices import tables as notices
 from pipelines.notices.contracts_finder import SOURCE as CF_SOURCE
-from pipelines.notices.contracts_finder import file_label
 from pipelines.notices.find_a_tender import SOURCE as FTS_SOURCE
 from pipelines.organisations import tables as organisations
 from pipelines.reference import departments

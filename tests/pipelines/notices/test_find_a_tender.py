@@ -318,6 +318,7 @@ def test_1e9999_where_nothing_is_read_is_noted_not_loaded(tmp_path: Path) -> Non
 
 
 def test_rejects_name_file_line_and_field(tmp_path: Path) -> None:
+    """A fetched page is named with its window folder (every window has a page-0001.json)."""
     releases = [
         fts_release("000001-2025"),
         fts_release("000002-2025", date="3rd March"),
@@ -326,20 +327,14 @@ def test_rejects_name_file_line_and_field(tmp_path: Path) -> None:
         fts_release("000005-2025"),
     ]
     releases[4]["tender"]["lots"][0]["suitability"]["sme"] = "maybe"
-    result = load(package(tmp_path / "page-0003.json", releases))
+    result = load(package(tmp_path / "2025-03-01T000000" / "page-0003.json", releases))
+    page = "2025-03-01T000000/page-0003.json"
     assert result.rows_read == 5 and result.rows_loaded == 1
     assert result.rejects.select("file_name", "source", "format", "line", "column_name", "reason").rows() == [
-        ("page-0003.json", "find_a_tender", fts.FORMAT_PACKAGE, 2, "date", "not a date"),
-        ("page-0003.json", "find_a_tender", fts.FORMAT_PACKAGE, 3, "id", "duplicate notice_id: first seen on line 1"),
-        ("page-0003.json", "find_a_tender", fts.FORMAT_PACKAGE, 4, "(record)", "does not look like an OCDS release"),
-        (
-            "page-0003.json",
-            "find_a_tender",
-            fts.FORMAT_PACKAGE,
-            5,
-            "tender.suitability.sme (or tender.lots[])",
-            "not true/false",
-        ),
+        (page, "find_a_tender", fts.FORMAT_PACKAGE, 2, "date", "not a date"),
+        (page, "find_a_tender", fts.FORMAT_PACKAGE, 3, "id", "duplicate notice_id: first seen on line 1"),
+        (page, "find_a_tender", fts.FORMAT_PACKAGE, 4, "(record)", "does not look like an OCDS release"),
+        (page, "find_a_tender", fts.FORMAT_PACKAGE, 5, "tender.suitability.sme (or tender.lots[])", "not true/false"),
     ]
 
 
@@ -460,3 +455,79 @@ def test_contracts_finder_package_with_such_a_byte_is_read(tmp_path: Path) -> No
     assert result.rows_loaded == 1
     assert result.tables[cf.STAGING]["title"][0] == "Parking \ufffd Pilot & Enforcement"
     assert any("line(s) 1" in n for n in result.notes)
+
+
+# --------------------------------------------------------------------------------------------- sample
+
+
+@pytest.fixture(scope="module")
+def fts_sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], list, pl.DataFrame]:
+    from pipelines.notices.sample import write_sample
+
+    paths = [p for p in write_sample(tmp_path_factory.mktemp("fts-sample")) if "find-a-tender" in p.parts]
+    loads = [load(p) for p in paths]
+    stg = pl.concat([r.tables[cf.STAGING] for r in loads])
+    return paths, loads, build_contract_notices({cf.STAGING: stg})["fact_contract_notice"]
+
+
+def test_sample_pages_are_deterministic_and_laid_out_as_fetched(fts_sample: tuple, tmp_path: Path) -> None:
+    from pipelines.notices.sample import write_sample
+
+    paths, _, _ = fts_sample
+    again = [p for p in write_sample(tmp_path) if "find-a-tender" in p.parts]
+    assert [p.read_bytes() for p in paths] == [p.read_bytes() for p in again]
+    assert [f"{p.parent.name}/{p.name}" for p in paths][:2] == [
+        "2025-02-24T000000/page-0001.json",
+        "2025-02-24T000000/page-0002.json",
+    ]
+    assert len({p.parent.name for p in paths}) == 2  # two fetch windows
+
+
+def test_sample_figures_match_the_files_read_with_json(fts_sample: tuple) -> None:
+    """The sample's figures, recomputed from the page files with the standard library."""
+    paths, loads, fact = fts_sample
+    releases = [r for p in paths for r in json.loads(p.read_text(encoding="utf-8"))["releases"]]
+    ids = [r["id"] for r in releases]
+    assert len(ids) == len(set(ids)) + 1  # the overlap: one release in both windows
+    assert [r.rows_read for r in loads] == [len(json.loads(p.read_text())["releases"]) for p in paths]
+    assert all(r.rejects.is_empty() for r in loads)
+    assert fact.height == len(set(ids))
+    assert all(r["ocid"].startswith("ocds-h6vhtk-") for r in releases)
+    assert min(r["date"][:10] for r in releases) >= "2025-02-24"  # all under the Procurement Act 2023
+    assert sum(1 for p in paths if "1e9999" in p.read_text()) == 1
+    by_id = {r["id"]: r for r in releases}
+    awards = {i for i, r in by_id.items() if r.get("awards")}
+    sme_awards = {
+        i
+        for i in awards
+        if any(
+            p.get("details", {}).get("scale") == "sme"
+            for p in by_id[i]["parties"]
+            if p["id"] in {s["id"] for s in by_id[i]["awards"][0]["suppliers"]}
+        )
+    }
+    sme_lots = {i for i, r in by_id.items() if any(lot["suitability"]["sme"] for lot in r["tender"]["lots"])}
+    assert set(fact.filter(pl.col("awarded_date").is_not_null())["notice_id"]) == awards
+    assert set(fact.filter(pl.col("awarded_to_sme"))["notice_id"]) == sme_awards and sme_awards
+    assert set(fact.filter(pl.col("suitable_for_sme"))["notice_id"]) == sme_lots
+    types = {i: next(d["noticeType"] for d in _docs(r) if d["id"] == i) for i, r in by_id.items()}
+    assert dict(fact.select("notice_id", "uk_notice_type").rows()) == types
+    assert set(types.values()) == {"UK2", "UK4", "UK6"}
+
+
+def _docs(release: dict) -> list[dict]:
+    blocks = [release.get("planning", {}), release.get("tender", {}), *release.get("awards", [])]
+    return [d for b in blocks for d in b.get("documents", [])]
+
+
+def test_sample_is_mostly_it_with_contracts_ending_in_each_window(fts_sample: tuple) -> None:
+    from pipelines.notices.sample import AS_OF
+
+    _, _, fact = fts_sample
+    assert fact["is_it"].mean() >= 0.6
+    assert set(fact["source"]) == {"find_a_tender"}
+    awarded = fact.filter(pl.col("awarded_date").is_not_null(), pl.col("contract_end") > AS_OF)
+    for months in (12, 24, 36):
+        ending = awarded.filter(pl.col("contract_end") <= pl.lit(AS_OF).dt.offset_by(f"{months}mo"))
+        assert ending.height >= 2, months
+    assert fact["region"].null_count() == 0 and not fact["region"].str.starts_with("UK").any()
