@@ -329,7 +329,7 @@ def alias_template(unresolved: pl.DataFrame, built_at: dt.datetime | None) -> pl
                     row["sector"] or "sector not stated",
                     f"{row['n_rows']:,} spend rows" if row["n_rows"] else "",
                     f"{money(row['spend'])} spend" if row["n_rows"] else "",
-                    f"{row['n_notices']:,} Contracts Finder notices" if row["n_notices"] else "",
+                    f"{row['n_notices']:,} procurement notices" if row["n_notices"] else "",
                     f"unresolved in build {when}",
                 ],
             )
@@ -419,5 +419,5 @@ def column_config() -> dict:
         "fetch_note": st.column_config.TextColumn("Fetch note", width="medium"),
         "buyer_name": st.column_config.TextColumn("Buyer name (as published)", width="medium"),
         "normalized_name": st.column_config.TextColumn("Normalised name"),
-        "n_notices": number("Contracts Finder notices", format="%,d"),
+        "n_notices": number("Notices (Contracts Finder, Find a Tender)", format="%,d"),
     }

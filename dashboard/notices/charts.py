@@ -110,7 +110,7 @@ def notices_figure(by_month: pl.DataFrame, *, span: str, place: str, n_notices: 
         logic.notices_title(notices, span),
         "Every notice counts: tenders, awards, amendments",
         table=notices,
-        alt_text=f"Stacked bar chart of {n_notices:,} Contracts Finder notices published each month, {span}, "
+        alt_text=f"Stacked bar chart of {n_notices:,} notices published each month, {span}, "
         f"in {place}, split by buyer type.",
     )
 

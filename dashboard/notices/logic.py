@@ -11,7 +11,9 @@ import polars as pl
 
 from dashboard.format import long_date, pct
 
-SOURCE = "Contracts Finder (Cabinet Office): OCDS releases and notice search"
+SOURCE = (
+    "Contracts Finder (Cabinet Office): OCDS releases and notice search; Find a Tender (Cabinet Office): OCDS releases"
+)
 
 #: mart_notice_area.buyer_type in words, in the order the stacks are drawn.
 BUYER_TYPES = {
@@ -131,9 +133,10 @@ def safe_link(column: str = "url") -> pl.Expr:
 def empty_message(area_label: str, span: str) -> str:
     """Neither notices in the years nor contracts ending soon: say where to look, or what to load."""
     return (
-        f"No Contracts Finder notices were published by buyers in {area_label} {span}, and none of "
+        f"No Contracts Finder or Find a Tender notices were published by buyers in {area_label} {span}, and none of "
         "their contracts end in the window chosen. Choose another area, wider years or a longer window; if no area "
-        "shows any, put Contracts Finder files in data/raw/contracts-finder/ and rebuild the warehouse."
+        "shows any, put Contracts Finder files in data/raw/contracts-finder/ (or fetch Find a Tender's into "
+        "data/raw/find-a-tender/) and rebuild the warehouse."
     )
 
 
@@ -143,7 +146,7 @@ def coverage_note(coverage: dict) -> str | None:
         return None
     first, last = coverage["first_published"], coverage["last_published"]
     text = (
-        f"These notices come from the {coverage['n_files']:,} Contracts Finder file(s) loaded: "
+        f"These notices come from the {coverage['n_files']:,} Contracts Finder and Find a Tender file(s) loaded: "
         f"{coverage['n_notices']:,} notices by {coverage['n_buyers']:,} buyers, published {long_date(first)} to "
         f"{long_date(last)}."
     )
@@ -151,5 +154,10 @@ def coverage_note(coverage: dict) -> str | None:
         text += (
             f" {coverage['n_from_search']:,} of them are from notice lists fetched for {coverage['n_search_buyers']:,}"
             " named buyers only."
+        )
+    if coverage.get("n_from_fts"):
+        text += (
+            f" {coverage['n_from_fts']:,} are from Find a Tender, where notices under the Procurement Act 2023 are"
+            " published since 24 February 2025."
         )
     return text + " They cover the buyers and dates those files hold, not every public body in England."

@@ -197,8 +197,18 @@ def contract_table(rows: pl.DataFrame) -> pl.DataFrame:
         pl.col("contract_period_source").alias("End date stated in"),
         change_words().alias("Extended or re-let"),
         pl.col("notice_id").alias("Notice id"),
+        source_label().alias("Published on"),
         safe_link().alias("Notice link"),
     )
+
+
+#: fact_contract_notice.source in words.
+SOURCES = {"contracts_finder": "Contracts Finder", "find_a_tender": "Find a Tender"}
+
+
+def source_label(column: str = "source") -> pl.Expr:
+    """Which service published the notice: Contracts Finder, or Find a Tender (Procurement Act 2023 notices)."""
+    return pl.col(column).replace_strict(SOURCES, default=pl.col(column), return_dtype=pl.String)
 
 
 def contract_column_config() -> dict:
@@ -257,4 +267,3 @@ def department_headline(frame: pl.DataFrame, span: str) -> str:
         f"{depts} published {notices:,} notices {span}; {digital} of them had a minister holding digital "
         "responsibility in those years"
     )
-

@@ -6,7 +6,7 @@ SELECT e.contract_id, e.contract_end, e.end_month, e.title, e.buyer_name, e.buye
        e.department_name, e.supplier_names, e.incumbent_is_sme,
        CAST(e.value_gbp AS DOUBLE) AS value_gbp, e.value_source, e.is_it, e.it_cpv_group,
        e.contract_start, e.contract_period_source, e.original_contract_end, e.end_date_change,
-       e.relet_notice_id, e.relet_published, e.notice_id, e.url
+       e.relet_notice_id, e.relet_published, e.notice_id, e.source, e.url
 FROM mart_expiry_pipeline e
 JOIN mart_notice_area m USING (notice_id)
 WHERE m.area_level = $area_level AND m.area_code = $area_code

@@ -52,6 +52,15 @@ SUPERSEDED_SCHEMA = pl.Schema(
 LINE = "source_line"
 FILE = "source_file"
 
+#: A page a fetcher saved (`<source>/<window start>/page-0001.json`): every window has a page-0001.json.
+_PAGE_NAME = re.compile(r"^page-\d+\.json$")
+
+
+def file_label(path: Path) -> str:
+    """How the build names a file in build_files, rejects, superseded rows and source_file: its name, with its
+    folder for a fetched page (`2025-03-01T000000/page-0001.json`), so that pages of different windows stay apart."""
+    return f"{path.parent.name}/{path.name}" if _PAGE_NAME.match(path.name) and path.parent.name else path.name
+
 
 def staging(stg: Mapping[str, pl.DataFrame | pl.LazyFrame], name: str, schema: pl.Schema) -> pl.DataFrame:
     """The staging frame `name` (collected), or an empty one of `schema` when no file of that kind was found."""
@@ -190,7 +199,7 @@ def rejects_frame(bad: pl.DataFrame | pl.LazyFrame, path: Path, source: str, fmt
     """Shape rows carrying _reject_* and source_line into REJECT_SCHEMA."""
     lf = bad.lazy() if isinstance(bad, pl.DataFrame) else bad
     out = lf.select(
-        pl.lit(path.name).alias("file_name"),
+        pl.lit(file_label(path)).alias("file_name"),
         pl.lit(source).alias("source"),
         pl.lit(fmt).alias("format"),
         pl.col(LINE).cast(pl.Int64).alias("line"),
@@ -209,7 +218,7 @@ def make_reject(
     path: Path, source: str, fmt: str, line: int | None, column: str | None, value: object, reason: str
 ) -> dict:
     return {
-        "file_name": path.name,
+        "file_name": file_label(path),
         "source": source,
         "format": fmt,
         "line": line,

@@ -17,6 +17,7 @@ import io
 import json
 import os
 import stat
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -256,6 +257,62 @@ def read_text(path: Path) -> str:
                     path, f"byte 0x{raw[exc.start]:02x} is not valid UTF-8 or Windows-1252", line=line
                 ) from None
     return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+class _Undecodable:
+    """Offsets of the bytes the 'cp1252-or-replace' handler could not decode, per thread."""
+
+    local = threading.local()
+
+    @classmethod
+    def handler(cls, exc: UnicodeError) -> tuple[str, int]:
+        if not isinstance(exc, UnicodeDecodeError):
+            raise exc
+        byte = exc.object[exc.start : exc.start + 1]
+        try:
+            return byte.decode("cp1252"), exc.start + 1
+        except UnicodeDecodeError:
+            cls.local.offsets.append(exc.start)
+            return "\ufffd", exc.start + 1
+
+
+codecs.register_error("cp1252-or-replace", _Undecodable.handler)
+
+
+def decode_mixed(raw: bytes) -> tuple[str, list[int]]:
+    """UTF-8 where the bytes are UTF-8, each other byte as Windows-1252, and a byte that is neither (0x81, 0x8D,
+    0x8F, 0x90, 0x9D) as U+FFFD; with the offsets of those replaced bytes."""
+    _Undecodable.local.offsets = []
+    try:
+        text = raw.decode("utf-8", errors="cp1252-or-replace")
+        return text, list(_Undecodable.local.offsets)
+    finally:
+        _Undecodable.local.offsets = []
+
+
+def read_text_replacing(path: Path) -> tuple[str, list[str]]:
+    """The whole file as `read_text` gives it, except that bytes fitting neither UTF-8 nor Windows-1252 become
+    U+FFFD instead of failing the file; with a note naming the file and the lines where that happened.
+
+    For publishers whose bodies are known to carry such bytes (Contracts Finder): one bad byte in a notice
+    should not lose the other notices of the file.
+    """
+    try:
+        return read_text(path), []
+    except UnreadableFileError as exc:
+        if "is not valid UTF-8 or Windows-1252" not in exc.reason:
+            raise
+    raw = Path(path).read_bytes()
+    text, offsets = decode_mixed(raw[3:] if raw.startswith(UTF8_BOM) else raw)
+    skip = 3 if raw.startswith(UTF8_BOM) else 0
+    lines = sorted({raw.count(b"\n", 0, offset + skip) + 1 for offset in offsets})
+    shown = ", ".join(str(n) for n in lines[:10]) + (f" and {len(lines) - 10:,} more" if len(lines) > 10 else "")
+    bytes_seen = sorted({f"0x{raw[offset + skip]:02x}" for offset in offsets})
+    note = (
+        f"{Path(path).name}: {len(offsets):,} byte(s) ({', '.join(bytes_seen)}) fit neither UTF-8 nor Windows-1252"
+        f" and were read as U+FFFD (\ufffd), on line(s) {shown}"
+    )
+    return text.replace("\r\n", "\n").replace("\r", "\n"), [note]
 
 
 def _line_endings(crlf: int, lone_cr: int, lone_lf: int) -> str:

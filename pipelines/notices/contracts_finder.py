@@ -50,12 +50,13 @@ from pipelines.core.loading import (
     FileLoad,
     Format,
     apply_checks,
+    file_label,
     make_reject,
     rejects_from_dicts,
     split_rejects,
 )
 from pipelines.core.parsing import MONEY, parse_bool, parse_date, parse_money
-from pipelines.core.textio import Head, UnreadableFileError, read_json, read_text
+from pipelines.core.textio import Head, UnreadableFileError, read_text_replacing
 
 SOURCE = "contracts_finder"
 STAGING = "stg_contract_notice"
@@ -83,7 +84,9 @@ STAGING_SCHEMA = pl.Schema(
     {
         "notice_id": pl.String(),
         "ocid": pl.String(),
+        "source": pl.String(),
         "source_format": pl.String(),
+        "uk_notice_type": pl.String(),
         "title": pl.String(),
         "description": pl.String(),
         "buyer_name": pl.String(),
@@ -251,13 +254,19 @@ def awarded_suppliers(release: dict) -> list[dict]:
     return out
 
 
+#: details.scale values that are an SME: OCDS's partyScale codes are micro, sme and large (Contracts Finder
+#: writes sme and large); small and medium are accepted as the same.
+SME_SCALES = frozenset({"sme", "micro", "small", "medium"})
+
+
 def awarded_to_sme(release: dict) -> bool | None:
-    """True if any awarded supplier is an SME, False if some have a scale and none is, None if unknown."""
+    """True if any awarded supplier is an SME (micro counts), False if some have a scale and none is, None if
+    unknown."""
     scales = [str(_dict(s.get("details")).get("scale") or "").strip().lower() for s in awarded_suppliers(release)]
     known = [s for s in scales if s]
     if not known:
         return None
-    return "sme" in known
+    return bool(SME_SCALES & set(known))
 
 
 def buyer_party(release: dict) -> dict:
@@ -385,7 +394,9 @@ def release_to_row(release: dict) -> dict[str, object]:
     return {
         "notice_id": scalar_text(release.get("id")),
         "ocid": scalar_text(release.get("ocid")),
+        "source": SOURCE,
         "source_format": "ocds",
+        "uk_notice_type": None,
         "title": clean_notice_text(tender.get("title") or release.get("title")),
         "description": clean_notice_text(tender.get("description") or release.get("description"), DESCRIPTION_MAX),
         "buyer_name": clean_notice_text(_dict(release.get("buyer")).get("name") or buyer_party(release).get("name")),
@@ -432,7 +443,9 @@ def search_contract_to_row(contract: dict) -> dict[str, object]:
     return {
         "notice_id": scalar_text(contract.get("id")),
         "ocid": None,
+        "source": SOURCE,
         "source_format": "notice_search",
+        "uk_notice_type": None,
         "title": clean_notice_text(contract.get("title")),
         "description": clean_notice_text(contract.get("description"), DESCRIPTION_MAX),
         "buyer_name": clean_notice_text(contract.get("organisation")),
@@ -460,6 +473,38 @@ def search_contract_to_row(contract: dict) -> dict[str, object]:
 
 
 # --------------------------------------------------------------------------------------------- detection
+
+
+#: Find a Tender's OCDS prefix (ocids are `ocds-h6vhtk-` and six hex digits) and host. Its release packages
+#: look like Contracts Finder's, so both publishers' package formats ask `from_find_a_tender` and exactly one
+#: of them claims a file.
+FTS_OCID_PREFIX = "ocds-h6vhtk-"
+FTS_HOST = "find-tender.service.gov.uk"
+_FTS_URI = re.compile(r'"uri"\s*:\s*"https?://(www\.)?find-tender\.service\.gov\.uk/')
+_FTS_OCID = re.compile(r'"ocid"\s*:\s*"ocds-h6vhtk-')
+
+
+def first_package_release(head: Head) -> object | None:
+    """The first item of a package's `releases` array, when the head holds all of it."""
+    whole = head.first_json_line()
+    if isinstance(whole, dict):  # a package written on one line, shorter than the head
+        releases = whole.get("releases")
+        return releases[0] if isinstance(releases, list) and releases else None
+    return first_item_under(head.text, "releases")
+
+
+def from_find_a_tender(head: Head) -> bool:
+    """An OCDS package (or release) published by Find a Tender: its first release's ocid has the FTS prefix;
+    when that release is longer than the head, the package's own `uri` names find-tender.service.gov.uk or an
+    ocid in the head has the prefix. A Contracts Finder release (prefix ocds-b5fd17-) that links to a Find a
+    Tender notice in its text is not taken for one."""
+    first = first_package_release(head)
+    if first is None and head.kind == "jsonl":  # JSON lines: the first line is a release
+        first = head.first_json_line()
+    if isinstance(first, dict) and first.get("ocid"):
+        return str(first["ocid"]).startswith(FTS_OCID_PREFIX)
+    before = head.text.split('"releases"', 1)[0]
+    return _FTS_URI.search(before) is not None or _FTS_OCID.search(head.text) is not None
 
 
 def is_release(obj: object) -> bool:
@@ -497,20 +542,21 @@ def matches_ocds_lines(head: Head) -> bool:
     starting with the release's "ocid"/"id" keys) is accepted too.
     """
     if head.kind == "jsonl":
-        return is_release(head.first_json_line())
+        return is_release(head.first_json_line()) and not from_find_a_tender(head)
     unfinished = head.kind == "json" and len([ln for ln in head.lines if ln.strip()]) == 1
-    return unfinished and _RELEASE_START.match(head.text) is not None and '"releases"' not in head.text
+    return (
+        unfinished
+        and _RELEASE_START.match(head.text) is not None
+        and '"releases"' not in head.text
+        and _FTS_OCID.search(head.text) is None
+    )
 
 
 def matches_ocds_package(head: Head) -> bool:
-    """A JSON object whose `releases` array holds OCDS releases."""
+    """A JSON object whose `releases` array holds OCDS releases, not published by Find a Tender."""
     if not _object_head(head):
         return False
-    whole = head.first_json_line()
-    if isinstance(whole, dict):  # a package written on one line
-        releases = whole.get("releases")
-        return isinstance(releases, list) and bool(releases) and is_release(releases[0])
-    return is_release(first_item_under(head.text, "releases"))
+    return is_release(first_package_release(head)) and not from_find_a_tender(head)
 
 
 def resembles_ocds(head: Head) -> bool:
@@ -551,6 +597,15 @@ def typed_checks(fields: dict[str, str]) -> tuple[list[Check], list[pl.Expr]]:
         parsed.append(value.alias(col))
     for col in MONEY_COLUMNS:
         value = parse_money(pl.col(col))
+        as_float = pl.col(col).str.strip_chars().cast(pl.Float64, strict=False)
+        checks.append(
+            Check(
+                name(col),
+                as_float.is_infinite() | as_float.is_nan(),
+                "not a finite number (a JSON number such as 1e9999 too large for any amount)",
+                value=pl.col(col),
+            )
+        )
         checks.append(Check(name(col), pl.col(col).is_not_null() & value.is_null(), "not an amount", value=pl.col(col)))
         checks.append(Check(name(col), value < 0, "negative amount", value=pl.col(col)))
         parsed.append(value.alias(col))
@@ -564,15 +619,15 @@ def typed_checks(fields: dict[str, str]) -> tuple[list[Check], list[pl.Expr]]:
 
 
 def stage_rows(
-    rows: list[dict[str, object]], path: Path, fmt: str, fields: dict[str, str]
+    rows: list[dict[str, object]], path: Path, fmt: str, fields: dict[str, str], source: str = SOURCE
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Raw string rows -> (typed staging rows, rejects) through the Polars parsers and checks."""
     raw_schema = {c: (pl.Int64() if c == LINE else pl.String()) for c in _RAW_COLUMNS}
     frame = pl.DataFrame(rows, schema=raw_schema) if rows else pl.DataFrame(schema=raw_schema)
     checks, parsed = typed_checks(fields)
     checked = apply_checks(frame.lazy(), checks).with_columns(parsed).collect()
-    good, bad = split_rejects(checked, path, SOURCE, fmt)
-    staged = good.with_columns(pl.lit(path.name).alias("source_file")).select(
+    good, bad = split_rejects(checked, path, source, fmt)
+    staged = good.with_columns(pl.lit(file_label(path)).alias("source_file")).select(
         [pl.col(c).cast(t) for c, t in STAGING_SCHEMA.items()]
     )
     return staged, bad
@@ -585,6 +640,7 @@ def collect_rows(
     path: Path,
     fmt: str,
     what: str,
+    source: str = SOURCE,
 ) -> tuple[list[dict[str, object]], list[dict], int]:
     """Flatten (line, parsed item) pairs; reject non-objects, items without an id and repeated ids."""
     rows: list[dict[str, object]] = []
@@ -594,30 +650,30 @@ def collect_rows(
     for line, item in items:
         count += 1
         if isinstance(item, _BadLine):
-            rejects.append(make_reject(path, SOURCE, fmt, line, "(line)", item.text, item.reason))
+            rejects.append(make_reject(path, source, fmt, line, "(line)", item.text, item.reason))
             continue
         if not isinstance(item, dict):
             rejects.append(
-                make_reject(path, SOURCE, fmt, line, "(record)", json.dumps(item)[:500], f"{what} is not a JSON object")
+                make_reject(path, source, fmt, line, "(record)", json.dumps(item)[:500], f"{what} is not a JSON object")
             )
             continue
         if not accept(item):
             rejects.append(
                 make_reject(
-                    path, SOURCE, fmt, line, "(record)", json.dumps(item)[:500], f"does not look like an {what}"
+                    path, source, fmt, line, "(record)", json.dumps(item)[:500], f"does not look like an {what}"
                 )
             )
             continue
         row = to_row(item)
         notice_id = row["notice_id"]
         if notice_id is None:
-            rejects.append(make_reject(path, SOURCE, fmt, line, "id", None, f"{what} without an id"))
+            rejects.append(make_reject(path, source, fmt, line, "id", None, f"{what} without an id"))
             continue
         first = first_seen.get(str(notice_id))
         if first is not None:
             rejects.append(
                 make_reject(
-                    path, SOURCE, fmt, line, "id", notice_id, f"duplicate notice_id: first seen on line {first}"
+                    path, source, fmt, line, "id", notice_id, f"duplicate notice_id: first seen on line {first}"
                 )
             )
             continue
@@ -654,20 +710,41 @@ def array_under(path: Path, data: object, key: str) -> list:
     return data[key]
 
 
-def _finish(
-    path: Path, head: Head, fmt: str, rows: list, rejects: list[dict], rows_read: int, fields: dict[str, str], note: str
+def read_notice_json(path: Path, **options: object) -> tuple[object, list[str]]:
+    """The whole file parsed as JSON (bytes in no encoding read as U+FFFD, see `read_text_replacing`), with the
+    notes on what was replaced; UnreadableFileError naming the line where the JSON breaks."""
+    text, notes = read_text_replacing(path)
+    try:
+        return json.loads(text, **options), notes  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise UnreadableFileError(
+            path, f"not valid JSON: {getattr(exc, 'msg', exc)}", line=getattr(exc, "lineno", None)
+        ) from None
+
+
+def finish_load(
+    path: Path,
+    head: Head,
+    fmt: str,
+    rows: list,
+    rejects: list[dict],
+    rows_read: int,
+    fields: dict[str, str],
+    notes: list[str],
+    source: str = SOURCE,
 ) -> FileLoad:
-    staged, bad = stage_rows(rows, path, fmt, fields)
+    """Stage the rows and put the file's load together (rejects in line order)."""
+    staged, bad = stage_rows(rows, path, fmt, fields, source)
     all_rejects = pl.concat([rejects_from_dicts(rejects), bad]).sort("line")
     return FileLoad(
         path=path,
-        source=SOURCE,
+        source=source,
         format=fmt,
         tables={STAGING: staged},
         rejects=all_rejects,
         rows_read=rows_read,
         rows_loaded=staged.height,
-        notes=[note],
+        notes=notes,
         encoding=head.encoding,
         period=published_period(staged),
     )
@@ -680,27 +757,31 @@ def published_period(staged: pl.DataFrame) -> str:
 
 def load_ocds_lines(path: Path, head: Head, workdir: Path) -> FileLoad:
     """One OCDS release per line; the line number is the source_line."""
-    items = json_lines(read_text(path))
+    text, notes = read_text_replacing(path)
+    items = json_lines(text)
     rows, rejects, count = collect_rows(items, release_to_row, is_release, path, FORMAT_OCDS_LINES, "OCDS release")
-    return _finish(path, head, FORMAT_OCDS_LINES, rows, rejects, count, OCDS_FIELDS, "OCDS releases, one per line")
+    notes = ["OCDS releases, one per line", *notes]
+    return finish_load(path, head, FORMAT_OCDS_LINES, rows, rejects, count, OCDS_FIELDS, notes)
 
 
 def load_ocds_package(path: Path, head: Head, workdir: Path) -> FileLoad:
     """An OCDS release package; the release's position in `releases` is the source_line."""
-    releases = array_under(path, read_json(path), "releases")
-    items = enumerate(releases, start=1)
+    data, notes = read_notice_json(path)
+    items = enumerate(array_under(path, data, "releases"), start=1)
     rows, rejects, count = collect_rows(items, release_to_row, is_release, path, FORMAT_OCDS_PACKAGE, "OCDS release")
-    return _finish(path, head, FORMAT_OCDS_PACKAGE, rows, rejects, count, OCDS_FIELDS, "OCDS release package")
+    notes = ["OCDS release package", *notes]
+    return finish_load(path, head, FORMAT_OCDS_PACKAGE, rows, rejects, count, OCDS_FIELDS, notes)
 
 
 def load_search(path: Path, head: Head, workdir: Path) -> FileLoad:
     """A notice-search file; the contract's position in `contracts` is the source_line."""
-    contracts = array_under(path, read_json(path), "contracts")
-    items = enumerate(contracts, start=1)
+    data, notes = read_notice_json(path)
+    items = enumerate(array_under(path, data, "contracts"), start=1)
     rows, rejects, count = collect_rows(
         items, search_contract_to_row, is_search_contract, path, FORMAT_SEARCH, "notice-search contract"
     )
-    return _finish(path, head, FORMAT_SEARCH, rows, rejects, count, SEARCH_FIELDS, "Contracts Finder notice search")
+    notes = ["Contracts Finder notice search", *notes]
+    return finish_load(path, head, FORMAT_SEARCH, rows, rejects, count, SEARCH_FIELDS, notes)
 
 
 FORMATS: list[Format] = [

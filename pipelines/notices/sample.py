@@ -16,6 +16,16 @@ Writes into `<out>/contracts-finder/`:
   entities left in text, 0 for values not stated and space-separated CPV codes, as in the real pulls.
   One shared procurement appears in two councils' files, as in the real data.
 
+Writes into `<out>/find-a-tender/`, as the fetcher lays out its pages (`<window start>/page-NNNN.json`):
+
+- about 50 Find a Tender OCDS releases (ocids `ocds-h6vhtk-...`, release ids the notice numbers `nnnnnn-yyyy`),
+  published 2025-02-24 .. 2026-11-20 under the Procurement Act 2023: mostly IT procurements (CPV 48, 72, 30.2,
+  32.4), each a UK4 tender notice (some after a UK2 preliminary market engagement notice) and most followed by
+  a UK6 contract award notice. Tenders have one to three lots with `suitability.sme`; suppliers are parties with
+  `details.scale` sme or large; buyer regions are NUTS codes; times are local with an offset (a few with `Z`).
+  Two fetch windows, the second repeating the first window's last release (the fetch overlap), and one
+  release carrying Find a Tender's literal `1e9999` ("no limit") in `tender.lotDetails`.
+
 Buyers come from `reference/councils.csv` (a built-in list when absent) and `reference/central_bodies.csv`;
 suppliers and people are invented.
 """
@@ -709,9 +719,241 @@ def write_search_files(folder: Path, rng: random.Random) -> list[Path]:
     return paths
 
 
+# --------------------------------------------------------------------------------------------- Find a Tender
+
+
+FTS_FOLDER = "find-a-tender"
+FTS_FIRST_DAY = dt.date(2025, 2, 24)  # the Procurement Act 2023 came into force
+FTS_PROCUREMENTS = 26
+FTS_PAGE_SIZE = 25
+FTS_API = "https://www.find-tender.service.gov.uk/api/1.0/ocdsReleasePackages"
+FTS_NOTICE_URL = "https://www.find-tender.service.gov.uk/Notice/{}"
+FTS_EXTENSIONS = (
+    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_suitability_extension/master/extension.json",
+    "https://raw.githubusercontent.com/cabinetoffice/ocds_uk_extension/main/extension.json",
+)
+#: The placeholder swapped for the literal 1e9999 (json.dumps cannot write it) in one release's lotDetails.
+NO_LIMIT = '"@NO_LIMIT@"'
+#: Region names -> the NUTS 1 letter of a buyer's `address.region` code.
+NUTS_LETTER = {
+    "North East": "C", "North West": "D", "Yorkshire and the Humber": "E", "East Midlands": "F",
+    "West Midlands": "G", "East of England": "H", "London": "I", "South East": "J", "South West": "K",
+    "Wales": "L", "Scotland": "M",
+}  # fmt: skip
+#: IT categories (CPV 48, 72, 30.2, 32.4) are most of the Find a Tender sample.
+IT_CATEGORIES = tuple(c for c in CATEGORIES if c[0][:2] in ("48", "72") or c[0][:3] in ("302", "324"))
+
+
+def fts_stamp(rng: random.Random, day: dt.date) -> str:
+    """A local time with its offset (+01:00 in British Summer Time, roughly April to October), now and then Z."""
+    clock = f"{rng.randint(7, 21):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}"
+    if rng.random() < 0.1:
+        return f"{day.isoformat()}T{clock}Z"
+    return f"{day.isoformat()}T{clock}{'+01:00' if 4 <= day.month <= 10 else '+00:00'}"
+
+
+def _ppon(rng: random.Random) -> str:
+    letters = "ABCDEFGHJKLMNPQRSTVWXYZ"
+    return f"GB-PPON-P{''.join(rng.choice(letters) for _ in range(3))}-{rng.randint(1000, 9999)}-" + "".join(
+        rng.choice(letters) for _ in range(4)
+    )
+
+
+def fts_document(notice: str, notice_type: str, document_type: str, published: str) -> dict:
+    words = {"UK2": "Preliminary market engagement", "UK4": "Tender", "UK6": "Contract award"}[notice_type]
+    return {
+        "id": notice,
+        "documentType": document_type,
+        "noticeType": notice_type,
+        "description": f"{words} notice on Find a Tender",
+        "url": FTS_NOTICE_URL.format(notice),
+        "datePublished": published,
+        "format": "text/html",
+    }
+
+
+def fts_procurement_releases(
+    rng: random.Random, index: int, buyers: list[SampleBuyer], suppliers: list[Supplier], numbers: dict[int, int]
+) -> list[dict]:
+    """One procurement's releases: UK2 (sometimes), UK4, UK6 (most)."""
+
+    def number(day: dt.date) -> str:
+        numbers[day.year] = numbers.get(day.year, 4000 + index * 7) + rng.randint(30, 900)
+        return f"{numbers[day.year]:06d}-{day.year}"
+
+    buyer = rng.choice(buyers)
+    cpv_code, cpv_desc, category, titles = rng.choice(IT_CATEGORIES if rng.random() < 0.8 else CATEGORIES)
+    svc = rng.choice(SERVICES)
+    title = rng.choice(titles).format(svc=svc)
+    ocid = f"ocds-h6vhtk-{0x04A000 + index * 37 + rng.randint(0, 30):06x}"
+    tender_day = random_day(rng, FTS_FIRST_DAY, LAST_DAY - dt.timedelta(days=120))
+    deadline = tender_day + dt.timedelta(days=rng.randint(25, 45))
+    end = (
+        AS_OF + dt.timedelta(days=rng.randint(20, 1400))
+        if index % 3
+        else random_day(rng, AS_OF, AS_OF + dt.timedelta(days=1000))
+    )
+    start = max(
+        deadline + dt.timedelta(days=rng.randint(30, 90)), end - dt.timedelta(days=rng.choice((365, 730, 1095, 1460)))
+    )
+    value = int(round(rng.lognormvariate(12.3, 1.0), -3))
+    n_lots = rng.choice((1, 1, 2, 3))
+    shares = [rng.uniform(0.2, 1.0) for _ in range(n_lots)]
+    lots = [
+        {
+            "id": str(n + 1),
+            "title": f"Lot {n + 1}: {rng.choice(('Delivery', 'Support', 'Licences', 'Hosting', 'Training'))}",
+            "status": "active",
+            "value": {"amount": int(value * share / sum(shares)), "currency": "GBP"},
+            "suitability": {"sme": rng.random() < 0.6},
+        }
+        for n, share in enumerate(shares)
+    ]
+    region = buyer.region if buyer.region in NUTS_LETTER else "London"
+    buyer_party = {
+        "id": _ppon(rng),
+        "name": buyer.name,
+        "identifier": {"scheme": "GB-PPON", "id": "-".join(buyer.party_id.split("-")[-1:])},
+        "address": {
+            "locality": buyer.locality,
+            "postalCode": buyer.postcode,
+            "country": "GB",
+            "countryName": "United Kingdom",
+            "region": f"UK{NUTS_LETTER[region]}{rng.randint(1, 4)}{rng.randint(1, 5)}",
+        },
+        "contactPoint": {"email": "procurement@" + buyer.website.split("www.", 1)[1].rstrip("/")},
+        "roles": ["buyer"],
+        "details": {"classifications": [{"id": "publicAuthoritySubCentralGovernment", "scheme": "UK_CA_TYPE"}]},
+    }
+    tender: dict[str, object] = {
+        "id": ocid,
+        "title": title,
+        "description": describe(rng, buyer.name, title, svc),
+        "status": "active",
+        "classification": {"scheme": "CPV", "id": cpv_code, "description": cpv_desc},
+        "mainProcurementCategory": category,
+        "value": {"amount": value, "amountGross": int(value * 1.2), "currency": "GBP"},
+        "procurementMethod": "open",
+        "procurementMethodDetails": rng.choice(("Open procedure", "Competitive flexible procedure")),
+        "tenderPeriod": {"endDate": fts_stamp(rng, deadline)},
+        "contractPeriod": {
+            "startDate": f"{start.isoformat()}T00:00:00+00:00",
+            "endDate": f"{end.isoformat()}T23:59:59+00:00",
+        },
+        "lots": lots,
+        "lotDetails": {"maximumLotsBidPerSupplier": n_lots},
+        "aboveThreshold": value > 214904,
+    }
+
+    def base(notice: str, tag: str, day: dt.date, parties: list[dict]) -> dict:
+        return {"id": notice, "tag": [tag], "date": fts_stamp(rng, day), "initiationType": "tender", "ocid": ocid,
+                "parties": parties, "buyer": {"id": buyer_party["id"], "name": buyer.name}}  # fmt: skip
+
+    out: list[dict] = []
+    earlier: list[dict] = []
+    if rng.random() < 0.3:
+        day = max(FTS_FIRST_DAY, tender_day - dt.timedelta(days=rng.randint(20, 60)))
+        engagement = base(number(day), "planning", day, [buyer_party])
+        doc = fts_document(engagement["id"], "UK2", "marketEngagementNotice", engagement["date"])
+        engagement["planning"] = {"documents": [doc]}
+        engagement["tender"] = {**copy.deepcopy(tender), "status": "planning"}
+        earlier.append(doc)
+        out.append(engagement)
+    notice = base(number(tender_day), "tender", tender_day, [buyer_party])
+    notice["tender"] = copy.deepcopy(tender)
+    notice["tender"]["documents"] = [*earlier, fts_document(notice["id"], "UK4", "tenderNotice", notice["date"])]
+    out.append(notice)
+    if rng.random() < 0.7 and deadline < LAST_DAY - dt.timedelta(days=15):
+        winner = rng.choice(suppliers)
+        day = min(deadline + dt.timedelta(days=rng.randint(14, 60)), LAST_DAY)
+        party = {
+            "id": _ppon(rng),
+            "name": winner.name,
+            "identifier": {"scheme": "GB-COH", "id": f"{rng.randint(1000000, 15999999):08d}"},
+            "address": {"locality": winner.locality, "postalCode": winner.postcode, "country": "GB"},
+            "roles": ["supplier", "tenderer"],
+        }
+        if winner.scale:
+            party["details"] = {"scale": winner.scale, "vcse": winner.vcse}
+        awarded = base(number(day), "award", day, [buyer_party, party])
+        awarded["tender"] = {**copy.deepcopy(tender), "status": "complete", "documents": notice["tender"]["documents"]}
+        awarded["awards"] = [
+            {
+                "id": "1",
+                "status": "active",
+                "title": title,
+                "date": fts_stamp(rng, day - dt.timedelta(days=rng.randint(1, 10))),
+                "value": {"amount": int(value * rng.uniform(0.75, 1.02)), "currency": "GBP"},
+                "suppliers": [{"id": party["id"], "name": winner.name}],
+                "relatedLots": [lot["id"] for lot in lots],
+                "contractPeriod": tender["contractPeriod"],
+                "documents": [fts_document(awarded["id"], "UK6", "awardNotice", awarded["date"])],
+            }
+        ]
+        out.append(awarded)
+    return out
+
+
+def fts_releases(rng: random.Random) -> list[dict]:
+    buyers = pick_buyers(rng)
+    suppliers = make_suppliers(rng, 40)
+    numbers: dict[int, int] = {}
+    releases = [
+        r for i in range(FTS_PROCUREMENTS) for r in fts_procurement_releases(rng, i, buyers, suppliers, numbers)
+    ]
+    releases.sort(key=lambda r: (r["date"][:10], r["id"]))
+    next(r for r in releases if r["tag"] == ["tender"])["tender"]["lotDetails"]["maximumLotsBidPerSupplier"] = (
+        "@NO_LIMIT@"
+    )
+    return releases
+
+
+def fts_page(releases: list[dict], window: str, cursor: str | None) -> str:
+    uri = f"{FTS_API}?updatedFrom={window}&limit=100"
+    doc: dict[str, object] = {
+        "uri": uri,
+        "version": "1.1",
+        "extensions": list(FTS_EXTENSIONS),
+        "publishedDate": releases[-1]["date"] if releases else window,
+        "publisher": {
+            "name": "Cabinet Office",
+            "scheme": "GB-GOR",
+            "uid": "D2",
+            "uri": "https://www.gov.uk/government/organisations/cabinet-office",
+        },  # fmt: skip
+        "license": "http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+        "publicationPolicy": "https://www.gov.uk/government/publications/open-contracting",
+        "releases": releases,
+    }
+    if cursor:
+        doc["links"] = {"next": f"{uri}&cursor={cursor}"}
+    return json.dumps(doc, ensure_ascii=False).replace(NO_LIMIT, "1e9999")
+
+
+def write_fts(out_dir: Path, seed: int) -> list[Path]:
+    """Two fetch windows of Find a Tender pages, the second starting an hour before the first ended (so it
+    repeats the release published in that hour's overlap)."""
+    rng = random.Random(f"{seed}-find-a-tender")  # its own generator: the Contracts Finder files are unchanged
+    releases = fts_releases(rng)
+    cut = len(releases) * 3 // 4
+    first, second = releases[:cut], [releases[cut - 1], *releases[cut:]]
+    paths: list[Path] = []
+    for window, part in (("2025-02-24T00:00:00", first), (second[0]["date"][:13] + ":00:00", second)):
+        folder = Path(out_dir) / FTS_FOLDER / window.replace(":", "")
+        folder.mkdir(parents=True, exist_ok=True)
+        pages = [part[i : i + FTS_PAGE_SIZE] for i in range(0, len(part), FTS_PAGE_SIZE)]
+        for n, page in enumerate(pages, start=1):
+            cursor = f"{rng.getrandbits(40):x}" if n < len(pages) else None
+            path = folder / f"page-{n:04d}.json"
+            path.write_text(fts_page(page, window, cursor), encoding="utf-8", newline="\n")
+            paths.append(path)
+    return paths
+
+
 def write_sample(out_dir: Path, *, seed: int = 2026) -> list[Path]:
-    """Write the sample OCDS lines and notice-search files; the same seed gives the same bytes."""
+    """Write the sample OCDS lines, notice-search files and Find a Tender pages; the same seed gives the same
+    bytes."""
     rng = random.Random(seed)
     folder = Path(out_dir) / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    return [write_ocds(folder, rng), *write_search_files(folder, rng)]
+    return [write_ocds(folder, rng), *write_search_files(folder, rng), *write_fts(Path(out_dir), seed)]

@@ -1,4 +1,4 @@
-"""fact_contract_notice: Contracts Finder notices, one row per notice, with month and financial year.
+"""fact_contract_notice: Contracts Finder and Find a Tender notices, one row per notice, with month and financial year.
 
 `build_contract_notices` is pure: the concatenated `stg_contract_notice` frame in, warehouse frames out.
 
@@ -6,6 +6,11 @@ The same notice can arrive in more than one file (the real notice-search pulls l
 Chorley and South Ribble councils under both), so the fact keeps one row per notice_id: the most recently
 published, then the first file and line. An OCDS procurement (ocid) has several releases -- tender, award,
 amendments -- each its own notice; `is_latest_for_ocid` marks the newest so totals can count a procurement once.
+Find a Tender pages overlap (each fetch window starts an hour before the last one ended), so the same release
+arrives in several pages: it is one notice (its id is the Find a Tender notice number), kept once the same way.
+
+`source` says which service published the notice (Contracts Finder, or Find a Tender for procurements under
+the Procurement Act 2023 since 24 February 2025); `source_format` which layout it was read from.
 """
 
 from __future__ import annotations
@@ -21,20 +26,47 @@ from pipelines.notices.contracts_finder import DESCRIPTION_MAX, STAGING, STAGING
 from pipelines.notices.cpv import IT_RULES, classify_it
 
 SOURCE_FORMATS = ("ocds", "notice_search")
+#: The services that publish notices (FileLoad.source of the file a row came from).
+SOURCES = ("contracts_finder", "find_a_tender")
 PERIOD_SOURCES = ("award", "contract", "tender")
 
 FACT_CONTRACT_NOTICE = Table(
     name="fact_contract_notice",
     description=(
-        "Contracts Finder notices (OCDS releases and notice-search records): buyer, values, SME suitability, "
+        "Contracts Finder notices (OCDS releases and notice-search records) and Find a Tender notices (OCDS "
+        "releases, the Procurement Act 2023 notices since 24 February 2025): buyer, values, SME suitability, "
         "awarded supplier and contract period; one row per notice_id."
     ),
     kind="fact",
     key=("notice_id",),
     columns=(
-        Column("notice_id", "VARCHAR", "OCDS release id, or the notice-search notice GUID", nullable=False),
+        Column(
+            "notice_id",
+            "VARCHAR",
+            "OCDS release id (on Find a Tender the notice number, nnnnnn-yyyy), or the notice-search notice GUID",
+            nullable=False,
+        ),
         Column("ocid", "VARCHAR", "OCDS contracting-process id shared by a procurement's releases (OCDS only)"),
-        Column("source_format", "VARCHAR", "Which layout the row came from", nullable=False, allowed=SOURCE_FORMATS),
+        Column(
+            "source",
+            "VARCHAR",
+            "Which service published the notice: contracts_finder or find_a_tender",
+            nullable=False,
+            allowed=SOURCES,
+        ),
+        Column(
+            "source_format",
+            "VARCHAR",
+            "Which layout the row came from: ocds (a release, either service) or notice_search (Contracts Finder)",
+            nullable=False,
+            allowed=SOURCE_FORMATS,
+        ),
+        Column(
+            "uk_notice_type",
+            "VARCHAR",
+            "Procurement Act 2023 notice type on Find a Tender (UK1 pipeline ... UK4 tender, UK6 contract award, "
+            "UK7 contract details ...; documents[].noticeType); null for Contracts Finder",
+        ),
         Column("title", "VARCHAR", "Notice title (HTML entities unescaped)"),
         Column("description", "VARCHAR", f"Description, first {DESCRIPTION_MAX} characters, entities unescaped"),
         Column("buyer_name", "VARCHAR", "Buying organisation as published"),
@@ -67,8 +99,13 @@ FACT_CONTRACT_NOTICE = Table(
             "tender (tender.contractPeriod, a plan); null when no period is stated",
             allowed=PERIOD_SOURCES,
         ),
-        Column("url", "VARCHAR", "Notice page on Contracts Finder"),
-        Column("source_file", "VARCHAR", "Raw file the row came from", nullable=False),
+        Column("url", "VARCHAR", "Notice page on Contracts Finder or Find a Tender"),
+        Column(
+            "source_file",
+            "VARCHAR",
+            "Raw file the row came from (a fetched page with its window folder: 2025-03-01T000000/page-0001.json)",
+            nullable=False,
+        ),
         Column("source_line", "BIGINT", "Line (JSON lines) or 1-based record position in the file", nullable=False),
         Column(
             "is_it",
@@ -151,7 +188,7 @@ def with_latest_for_ocid(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def build_contract_notices(stg: Mapping[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    """Staging -> {'fact_contract_notice': ...} (typed and empty when no Contracts Finder file was found)."""
+    """Staging -> {'fact_contract_notice': ...} (typed and empty when no notices file was found)."""
     staged = staging(stg, STAGING, STAGING_SCHEMA)
     fact = (
         classify_it(with_latest_for_ocid(one_row_per_notice(staged)))

@@ -221,7 +221,9 @@ def _load_one(
     """Copy the file once (hashing it), then skip it as a duplicate or parse the copy; the copy is then removed."""
     rel = _rel(path, raw_dir)
     snapshot_dir = workdir / "snapshots" / str(index)
-    copy = snapshot_dir / path.name  # same name: messages, rejects and source_file name the file as found
+    # Same name and parent folder name: messages, rejects and source_file name the file as found (a fetched
+    # notices page is named with its window folder, as every window has a page-0001.json).
+    copy = snapshot_dir / path.parent.name / path.name
     try:
         try:
             digest = snapshot(path, copy)

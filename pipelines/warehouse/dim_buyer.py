@@ -99,7 +99,7 @@ DIM_BUYER = Table(
         Column("sector", "VARCHAR", "Most frequent published sector for this name"),
         Column("n_rows", "BIGINT", "Marketplace spend rows with this name", nullable=False, min=0),
         Column("spend", "DOUBLE", "Marketplace spend with this name, GBP", nullable=False),
-        Column("n_notices", "BIGINT", "Contracts Finder notices with this buyer name", nullable=False, min=0),
+        Column("n_notices", "BIGINT", "Contracts Finder and Find a Tender notices with this buyer name", nullable=False, min=0),
     ),
 )
 

@@ -25,7 +25,7 @@ from pipelines.geography import postcodes
 from pipelines.marketplace import formats as marketplace
 from pipelines.ministers import govuk as govuk_ministers
 from pipelines.ministers import ifg as ifg_ministers
-from pipelines.notices import contracts_finder
+from pipelines.notices import contracts_finder, find_a_tender
 from pipelines.organisations import ccs_customers
 from pipelines.organisations import formats as organisations
 from pipelines.sme_spend import formats as sme_spend
@@ -36,6 +36,7 @@ from pipelines.warehouse.meta import FileOutcome
 #: The modules that define formats, in a fixed order (the order of ids in `all_formats`).
 FORMAT_MODULES: tuple[ModuleType, ...] = (
     contracts_finder,
+    find_a_tender,
     govuk_ministers,
     organisations,
     ccs_customers,

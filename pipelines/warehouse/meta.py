@@ -12,6 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.core.fetching import STATUS_FILE, read_manifest, read_status
+from pipelines.core.loading import file_label
 from pipelines.core.schema import Column, Table
 
 FILE_STATUSES = ("loaded", "duplicate", "empty", "unreadable", "unrecognised", "ignored")
@@ -237,7 +238,7 @@ def add_fetch_record(outcome: FileOutcome, raw_dir: Path) -> None:
 def files_frame(outcomes: list[FileOutcome]) -> pl.DataFrame:
     rows = [
         {
-            "file_name": o.path.name,
+            "file_name": file_label(o.path),
             "rel_path": o.rel_path,
             "status": o.status,
             "message": o.message or None,

@@ -15,7 +15,7 @@ import polars as pl
 
 from pipelines import config
 from pipelines.core.loading import SUPERSEDED_SCHEMA as SUPERSEDED_ROWS
-from pipelines.core.loading import FileLoad
+from pipelines.core.loading import FileLoad, file_label
 from pipelines.geography import tables as geography
 from pipelines.marketplace.formats import CODE, CODES, CUSTOMERS, rejected_keys
 from pipelines.marketplace.formats import STAGING as MARKETPLACE_STAGING
@@ -36,7 +36,8 @@ from pipelines.marketplace.tables import (
 )
 from pipelines.ministers import tables as ministers
 from pipelines.notices import tables as notices
-from pipelines.notices.contracts_finder import SOURCE as NOTICES_SOURCE
+from pipelines.notices.contracts_finder import SOURCE as CF_SOURCE
+from pipelines.notices.find_a_tender import SOURCE as FTS_SOURCE
 from pipelines.organisations import tables as organisations
 from pipelines.reference import departments
 from pipelines.sme_spend import tables as sme_spend
@@ -83,9 +84,9 @@ def apply_supersession(loads: list[FileLoad], supersession: Supersession) -> Non
 def apply_duplicate_notices(loads: list[FileLoad], duplicates: pl.DataFrame) -> None:
     """A notice held by two files is loaded once: the other file's row moves from loaded to superseded."""
     for load in loads:
-        if load.source != NOTICES_SOURCE:
+        if load.source not in (CF_SOURCE, FTS_SOURCE):
             continue
-        dups = duplicates.filter(pl.col("source_file") == load.path.name)
+        dups = duplicates.filter(pl.col("source_file") == file_label(load.path))
         if not dups.height:
             continue
         rows = dups.select(

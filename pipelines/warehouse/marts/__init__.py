@@ -224,7 +224,10 @@ _NOTICE_BUYER_TYPES = (*(k for k in ORG_KINDS if k != "unresolved"), "other")
 MART_NOTICE_AREA = Table(
     name="mart_notice_area",
     kind="mart",
-    description="Which areas each Contracts Finder notice counts in (by resolved buyer, else by published region).",
+    description=(
+        "Which areas each Contracts Finder or Find a Tender notice counts in (by resolved buyer, else by published "
+        "region)."
+    ),
     key=("notice_id", "area_level", "area_code"),
     foreign_keys=(references("fact_contract_notice", "notice_id"),),
     columns=(
@@ -273,7 +276,9 @@ MART_EXPIRY_PIPELINE = Table(
             allowed=("award", "contract", "tender"),
         ),
         Column("value_gbp", "DECIMAL(18,4)", "Awarded value, else the tender's estimated value, GBP", min=0),
-        Column("value_source", "VARCHAR", "awarded or estimated (null: no value stated)", allowed=("awarded", "estimated")),
+        Column(
+            "value_source", "VARCHAR", "awarded or estimated (null: no value stated)", allowed=("awarded", "estimated")
+        ),
         Column("supplier_names", "VARCHAR", "Incumbent supplier(s), '; '-joined"),
         Column(
             "incumbent_is_sme",
@@ -303,7 +308,14 @@ MART_EXPIRY_PIPELINE = Table(
         ),
         Column("relet_notice_id", "VARCHAR", "The newest planning or tender notice under the ocid after the award"),
         Column("relet_published", "DATE", "When that re-let notice was published"),
-        Column("url", "VARCHAR", "Notice page on Contracts Finder"),
+        Column(
+            "source",
+            "VARCHAR",
+            "Which service published that notice: contracts_finder or find_a_tender (fact_contract_notice.source)",
+            nullable=False,
+            allowed=("contracts_finder", "find_a_tender"),
+        ),
+        Column("url", "VARCHAR", "Notice page on Contracts Finder or Find a Tender"),
     ),
     extra_checks=(
         (
@@ -319,7 +331,7 @@ MART_DEPARTMENT_ADVERTISING = Table(
     name="mart_department_advertising",
     kind="mart",
     description=(
-        "Per department (lineage) and financial year: Contracts Finder notices published by its central "
+        "Per department (lineage) and financial year: Contracts Finder and Find a Tender notices published by its central "
         "government buyers, the share marked suitable for SMEs and of awards won by SMEs, beside its SME spend "
         "share (Cabinet Office annex: that year's, else the latest before it) and whether a minister held a digital post in it that year."
     ),

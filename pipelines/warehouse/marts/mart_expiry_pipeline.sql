@@ -56,6 +56,7 @@ SELECT c.contract_id, c.notice_id, c.ocid, c.title, c.buyer_name,
             WHEN c.contract_end < c.original_contract_end THEN 'shortened' END AS end_date_change,
        coalesce(l.n_later_notices, 0) AS n_later_notices,
        l.relet_notice_id, l.relet_published,
+       c.source,
        c.url
 FROM contract c
 LEFT JOIN dim_buyer b ON b.buyer_name = c.buyer_name

@@ -113,7 +113,7 @@ def test_alias_template_is_formula_safe_and_readable_by_the_build(tmp_path: Path
     assert template["note"].to_list() == [
         "Health; 2 spend rows; -£10 spend; unresolved in build 2026-11-25",
         "Education; 148 spend rows; £3.4m spend; unresolved in build 2026-11-25",
-        "sector not stated; 3 Contracts Finder notices; unresolved in build 2026-11-25",
+        "sector not stated; 3 procurement notices; unresolved in build 2026-11-25",
     ]
     data = logic.alias_template_csv(template, {"source": "dim_buyer", "filters": "whole warehouse, built x"})
     text = data[3:].decode("utf-8")

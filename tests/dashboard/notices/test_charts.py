@@ -52,8 +52,7 @@ def test_notices_figure_tables_the_bars_and_states_the_total() -> None:
     assert spec["title"]["text"] == "Councils published 75% of the 4 notices in 2025/26"
     assert spec["title"]["subtitle"] == "Every notice counts: tenders, awards, amendments"
     assert figure.alt == (
-        "Stacked bar chart of 4 Contracts Finder notices published each month, in 2025/26, in Greater Manchester, "
-        "split by buyer type."
+        "Stacked bar chart of 4 notices published each month, in 2025/26, in Greater Manchester, split by buyer type."
     )
 
 

@@ -67,8 +67,10 @@ def test_notices_frame_and_title() -> None:
 
 def test_empty_message() -> None:
     message = logic.empty_message("Greater Manchester", "in 2019/20")
-    assert message.startswith("No Contracts Finder notices were published by buyers in Greater Manchester in 2019/20")
-    assert "data/raw/contracts-finder/" in message
+    assert message.startswith(
+        "No Contracts Finder or Find a Tender notices were published by buyers in Greater Manchester in 2019/20"
+    )
+    assert "data/raw/contracts-finder/" in message and "data/raw/find-a-tender/" in message
 
 
 def test_coverage_note_says_which_buyers_the_notices_come_from() -> None:
@@ -85,4 +87,7 @@ def test_coverage_note_says_which_buyers_the_notices_come_from() -> None:
     assert note is not None
     assert "1,424 notices by 15 buyers, published 1 April 2016 to 3 November 2025" in note
     assert "notice lists fetched for 15 named buyers only" in note and "not every public body" in note
+    assert "are from Find a Tender" not in note
+    with_fts = logic.coverage_note({**coverage, "n_from_fts": 57})
+    assert with_fts is not None and "57 are from Find a Tender" in with_fts and "Procurement Act 2023" in with_fts
     assert logic.coverage_note({**coverage, "n_notices": 0}) is None

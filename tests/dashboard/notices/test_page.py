@@ -129,6 +129,11 @@ def test_downloads_match_independent_queries(wh: Path) -> None:
     ids = expected_pipeline(wh, "national", "ALL", 12)
     assert sorted(contracts["Notice id"].to_list()) == sorted(ids["notice_id"].to_list())
     assert set(contracts["IT by CPV"]) == {"IT"}
+    fts_ids = independent(wh, "SELECT notice_id FROM fact_contract_notice WHERE source = 'find_a_tender'")
+    from_fts = contracts.filter(pl.col("Notice id").is_in(fts_ids["notice_id"].to_list()))
+    assert from_fts.height > 0 and set(from_fts["Published on"]) == {"Find a Tender"}  # the sample's FTS awards
+    assert set(contracts["Published on"]) == {"Contracts Finder", "Find a Tender"}
+    assert all(u.startswith("https://www.find-tender.service.gov.uk/Notice/") for u in from_fts["Notice link"])
     months = read_csv_download(download(at, "contracts_pipeline_csv"))
     assert months["contracts"].sum() == ids.height
     assert months["value_gbp"].sum() == pytest.approx(ids["value"].sum())
@@ -248,7 +253,7 @@ def test_empty_state_without_notices(sparse_warehouse: Path, use_warehouse) -> N
     use_warehouse(sparse_warehouse)
     at = run_page("notices")
     assert not at.exception
-    assert any("No Contracts Finder notices" in as_read(i.value) for i in at.info)
+    assert any("No Contracts Finder or Find a Tender notices" in as_read(i.value) for i in at.info)
     assert not at.get("vega_lite_chart")
 
 

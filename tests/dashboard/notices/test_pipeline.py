@@ -35,6 +35,7 @@ def rows(**over: list) -> pl.DataFrame:
         "relet_notice_id": [None, "r-1", None],
         "relet_published": [None, dt.date(2026, 6, 1), None],
         "notice_id": ["1", "2", "3"],
+        "source": ["contracts_finder", "contracts_finder", "find_a_tender"],
         "url": ["https://www.contractsfinder.service.gov.uk/Notice/1", "javascript:alert(1)", None],
     }
     return pl.DataFrame(base | over)
@@ -90,6 +91,7 @@ def test_by_buyer_groups_by_department_and_buyer_biggest_first() -> None:
 def test_contract_table_words_links_and_changes() -> None:
     table = pipeline.contract_table(rows())
     assert table["Notice link"].to_list() == ["https://www.contractsfinder.service.gov.uk/Notice/1", None, None]
+    assert table["Published on"].to_list() == ["Contracts Finder", "Contracts Finder", "Find a Tender"]
     assert table["Incumbent size"].to_list() == ["SME", "Large", "Not stated"]
     assert table["IT by CPV"].to_list() == ["IT", "IT", "Not IT"]
     assert table["Extended or re-let"].to_list() == ["Extended from 30 Jun 2026", "Re-let notice published 1 Jun 2026", None]

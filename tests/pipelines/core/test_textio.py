@@ -7,7 +7,14 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.core.textio import UnreadableFileError, prepare_csv, read_head, read_text
+from pipelines.core.textio import (
+    UnreadableFileError,
+    decode_mixed,
+    prepare_csv,
+    read_head,
+    read_text,
+    read_text_replacing,
+)
 
 
 def _read(prepared) -> list[str]:
@@ -81,3 +88,23 @@ def test_read_text_names_the_line_of_an_undecodable_byte(tmp_path: Path) -> None
     path.write_bytes(b'{"a":\n "\x81"}')
     with pytest.raises(UnreadableFileError, match="line 2"):
         read_text(path)
+
+
+def test_decode_mixed_keeps_utf8_reads_other_bytes_as_cp1252_and_replaces_the_rest() -> None:
+    text, offsets = decode_mixed("caf\u00e9 \u2019".encode() + b" \xe9 \x81 \x9d")
+    assert text == "caf\u00e9 \u2019 \u00e9 \ufffd \ufffd"
+    assert offsets == [12, 14]
+
+
+def test_read_text_replacing_reads_what_read_text_refuses_and_says_where(tmp_path: Path) -> None:
+    path = tmp_path / "f.json"
+    path.write_bytes(b'\xef\xbb\xbf{"a":\r\n "\x81",\r\n "b": "\x90"}')
+    text, notes = read_text_replacing(path)
+    assert text == '{"a":\n "\ufffd",\n "b": "\ufffd"}'
+    assert notes == [
+        "f.json: 2 byte(s) (0x81, 0x90) fit neither UTF-8 nor Windows-1252 and were read as U+FFFD (\ufffd),"
+        " on line(s) 2, 3"
+    ]
+    clean = tmp_path / "g.json"
+    clean.write_bytes(b'{"a": "\xe9"}')  # Windows-1252 throughout: read as before, no note
+    assert read_text_replacing(clean) == ('{"a": "\u00e9"}', [])

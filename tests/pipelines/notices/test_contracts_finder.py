@@ -459,7 +459,7 @@ def test_build_without_files_is_typed_and_empty() -> None:
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], list, pl.DataFrame]:
     out = tmp_path_factory.mktemp("cf-sample")
-    paths = write_sample(out)
+    paths = [p for p in write_sample(out) if p.parent.name == "contracts-finder"]  # Find a Tender's: its tests
     loads = [load(p) for p in paths]
     stg = pl.concat([r.tables[STAGING] for r in loads])
     return paths, loads, build_contract_notices({STAGING: stg})["fact_contract_notice"]
@@ -467,10 +467,9 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], list, 
 
 def test_sample_is_deterministic(sample: tuple, tmp_path: Path) -> None:
     paths, _, _ = sample
-    again = write_sample(tmp_path)
+    again = [p for p in write_sample(tmp_path) if p.parent.name == "contracts-finder"]
     assert [p.name for p in paths] == [p.name for p in again]
     assert all(a.read_bytes() == b.read_bytes() for a, b in zip(paths, again, strict=True))
-    assert all(p.parent.name == "contracts-finder" for p in paths)
 
 
 def test_sample_loads_without_rejects_in_each_format(sample: tuple) -> None:

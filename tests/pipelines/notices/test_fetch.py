@@ -193,3 +193,57 @@ def test_a_page_that_is_not_a_release_package_is_an_error(replay: ReplayServer, 
     replay.route(FTS_PATH, Reply.json({"data": []}))
     with pytest.raises(FetchError, match="not an OCDS release package"):
         fetch_find_a_tender(context(replay, tmp_path, FTS_NAME))
+
+
+def test_find_a_tender_fetched_over_two_overlapping_runs_is_built_into_the_fact(
+    replay: ReplayServer, tmp_path: Path
+) -> None:
+    """End to end: pages fetched from the replay server in two runs (the second repeating a release, as the
+    fetch overlap does), then the real build: every notice once in fact_contract_notice, each file reconciled."""
+    import duckdb
+
+    from pipelines.warehouse.build import build
+    from tests.pipelines.notices.test_find_a_tender import award
+    from tests.pipelines.notices.test_find_a_tender import fts_release as full_release
+
+    tender = full_release("012345-2025")
+    others = [full_release(f"0130{n:02d}-2025", ocid=f"ocds-h6vhtk-05{n:04x}") for n in range(3)]
+    awarded = award(tender, "023456-2025", "2025-05-21T09:00:00+01:00")
+    raw = tmp_path / "raw"
+    search = Paged(replay.url, FTS_PATH, [tender, *others], 2, ("updatedFrom", "updatedTo"))
+    replay.route(FTS_PATH, search)
+    fetch_find_a_tender(context(replay, raw, FTS_NAME, since=dt.datetime(2025, 3, 1)))
+    search.releases = [others[-1], awarded]  # the overlap repeats the last release, then the award
+    replay.clear()
+    ctx = context(replay, raw, FTS_NAME)
+    fetch_find_a_tender(ctx)
+    assert ctx.report.ok, ctx.report.errors
+    pages = page_files(raw / FTS_NAME)
+    assert len({p.parent.name for p in pages}) == 2 and len(pages) == 3
+
+    out = tmp_path / "w.duckdb"
+    build(raw, out)
+    con = duckdb.connect(str(out), read_only=True)
+    try:
+        fact = con.sql(
+            "SELECT notice_id, source, uk_notice_type, is_latest_for_ocid, url FROM fact_contract_notice ORDER BY 1"
+        ).fetchall()
+        files = con.sql(
+            """SELECT file_name, rows_read, rows_loaded, rows_rejected, rows_superseded FROM build_files
+               WHERE source = 'find_a_tender' ORDER BY file_name"""
+        ).fetchall()
+    finally:
+        con.close()
+    notice = "https://www.find-tender.service.gov.uk/Notice/{}"
+    assert fact == [
+        ("012345-2025", "find_a_tender", "UK4", False, notice.format("012345-2025")),
+        ("013000-2025", "find_a_tender", "UK4", True, notice.format("013000-2025")),
+        ("013001-2025", "find_a_tender", "UK4", True, notice.format("013001-2025")),
+        ("013002-2025", "find_a_tender", "UK4", True, notice.format("013002-2025")),
+        ("023456-2025", "find_a_tender", "UK6", True, notice.format("023456-2025")),
+    ]
+    assert len(files) == 3 and all(
+        read == loaded + rejected + superseded for _, read, loaded, rejected, superseded in files
+    )
+    assert sum(f[4] for f in files) == 1  # the repeated release is superseded in one page, loaded from the other
+    assert sum(f[2] for f in files) == len(fact)
