@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -293,7 +294,8 @@ def fetch_status_frame(raw_dir: Path) -> pl.DataFrame:
                 {"source_folder": folder.name, "succeeded": False, "errors": f"{folder / STATUS_FILE}: unreadable"}
             )
             continue
-        files = status.get("files") if isinstance(status.get("files"), dict) else {}
+        counts = status.get("files")
+        files: dict[str, Any] = counts if isinstance(counts, dict) else {}
         rows.append(
             {
                 "source_folder": folder.name,

@@ -48,6 +48,9 @@ EMPTY_ON_FIXTURE = {
     # The sample publishes every SME annex year in one file. (The skipped-file build on the Data and method page
     # adds a byte-identical copy of one, which is skipped as a duplicate, not superseded.)
     "data_sme_superseded": "no SME annex year is published twice in the sample",
+    # The sample is generated, not fetched; tests/dashboard/data_and_method/test_page.py and
+    # tests/pipelines/test_fetch_run.py check it on warehouses with fetched sources.
+    "data_fetch_status": "nothing in the sample was fetched, so no source has a fetch status",
 }
 
 
