@@ -112,10 +112,11 @@ def test_the_command_exits_0_when_all_succeed_and_1_naming_the_failure(replay: R
     assert (tmp_path / "govuk-organisations" / "page-0001.json").exists()  # what came before is kept
 
 
-def test_the_build_records_each_fetched_file_s_url_and_fetch_time(replay: ReplayServer, tmp_path: Path) -> None:
+def fetch_two_and_build(replay: ReplayServer, tmp_path: Path, organisations_fail: bool = False) -> Path:
+    """Fetch organisations and ONS into tmp_path/raw, add a folder filled by hand (no manifest, no status), build."""
     from pipelines.warehouse.build import build
 
-    serve(replay)
+    serve(replay, organisations_fail=organisations_fail)
     raw = tmp_path / "raw"
     run(
         raw,
@@ -129,6 +130,11 @@ def test_the_build_records_each_fetched_file_s_url_and_fetch_time(replay: Replay
     )
     out = tmp_path / "warehouse.duckdb"
     build(raw, out, keep_going=True)
+    return out
+
+
+def test_the_build_records_each_fetched_file_s_url_and_fetch_time(replay: ReplayServer, tmp_path: Path) -> None:
+    out = fetch_two_and_build(replay, tmp_path)
     con = duckdb.connect(str(out), read_only=True)
     try:
         rows = con.sql(
@@ -194,22 +200,8 @@ def test_scripts_run_real_fetches_builds_and_then_serves(replay: ReplayServer, t
 
 def test_the_build_records_whether_each_source_s_last_fetch_succeeded(replay: ReplayServer, tmp_path: Path) -> None:
     """build_fetch_status has one row per fetched source, as its .fetch-status.json says (read here with json)."""
-    from pipelines.warehouse.build import build
-
-    serve(replay, organisations_fail=True)
+    out = fetch_two_and_build(replay, tmp_path, organisations_fail=True)
     raw = tmp_path / "raw"
-    run(
-        raw,
-        only=["govuk-organisations", "ons-geography"],
-        settings=fetch_settings(replay, ons_services=SERVICES),
-        http=quick_http(),
-    )
-    (raw / "by-hand").mkdir()  # a folder filled by hand has no status and no row
-    (raw / "by-hand" / "lookup.csv").write_text(
-        "LAD22CD,LAD22NM,RGN22CD,RGN22NM\nE08000003,Manchester,E12000002,North West\n"
-    )
-    out = tmp_path / "warehouse.duckdb"
-    build(raw, out, keep_going=True)
     con = duckdb.connect(str(out), read_only=True)
     try:
         rows = con.sql(
