@@ -76,6 +76,12 @@ ONS_SERVICES = (
     ("lad24_buc.geojson", "Local_Authority_Districts_December_2024_Boundaries_UK_BUC", "boundaries"),
     ("cauth25_bgc.geojson", "CAUTH_MAY_2025_EN_BGC", "boundaries"),
 )
+#: ONS postcode -> local authority district lookups (file written, service): the fields are chosen from the layer's
+#: own list by pattern (postcode pcds/pcd..., district ladcd/lad<yy>cd/laua..., doterm), so a 2.7-million-row
+#: lookup comes down as three short columns. [U] the service name (vintage in it) is not confirmed.
+ONS_POSTCODE_SERVICES = (("pcd_lad_lookup.csv", "PCD_OA21_LSOA21_MSOA21_LAD_NOV25_UK_LU"),)
+#: The GOV.UK guidance page whose attachments include the CCS customer URN list (dated, renamed each release).
+CCS_CUSTOMER_PAGE = "/guidance/current-crown-commercial-service-suppliers-what-you-need-to-know"
 #: NOMIS mid-year population estimates (dataset NM_2002_1): every local authority district, persons, all ages.
 NOMIS_PARAMS = {"geography": "TYPE424", "date": "latest", "gender": "0", "c_age": "200", "measures": "20100"}
 #: Contracts Finder and Find a Tender: a first run asks for this many days back (--since DATE for more); later

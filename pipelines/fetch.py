@@ -25,9 +25,11 @@ from pipelines.sme_spend import fetch as sme_spend
 #: Every source, in the order they run (the quick, small ones first; the rate-limited notices last).
 SOURCES: dict[str, Callable[[Context], None]] = {
     organisations.NAME: organisations.fetch,
+    organisations.CCS_NAME: organisations.fetch_ccs_customers,
     ministers.GOVUK_NAME: ministers.fetch_govuk,
     ministers.IFG_NAME: ministers.fetch_ifg,
     geography.ONS_NAME: geography.fetch_ons,
+    geography.POSTCODES_NAME: geography.fetch_ons_postcodes,
     geography.NOMIS_NAME: geography.fetch_nomis,
     sme_spend.NAME: sme_spend.fetch,
     marketplace.NAME: marketplace.fetch,
@@ -40,6 +42,8 @@ def settings_from_config() -> Settings:
     return Settings(
         base_urls=dict(config.FETCH_BASE_URLS),
         ons_services=config.ONS_SERVICES,
+        ons_postcode_services=config.ONS_POSTCODE_SERVICES,
+        ccs_customer_page=config.CCS_CUSTOMER_PAGE,
         nomis_params=dict(config.NOMIS_PARAMS),
         notices_first_days=config.FETCH_NOTICES_FIRST_DAYS,
         notices_overlap_minutes=config.FETCH_NOTICES_OVERLAP_MINUTES,

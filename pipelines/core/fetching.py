@@ -230,6 +230,8 @@ class Settings:
     notices_overlap_minutes: int = 60
     ifg_repo: str = "instituteforgov/ifg-ministers-database-public"
     ifg_branch: str = "main"
+    ccs_customer_page: str = "/guidance/current-crown-commercial-service-suppliers-what-you-need-to-know"
+    ons_postcode_services: tuple[tuple[str, str], ...] = ()  # (file name, service)
     page_size: int = 100
 
     def url(self, key: str) -> str:

@@ -198,7 +198,7 @@ def _fetch_page(ctx: Context, link: str, pages_state: dict[str, Any], publisher:
             publisher_updated_at=meta.get("public_updated_at"),
             extra={"page_url": page_url, "page_title": meta.get("title"), "title": attachment.title},
         )
-        dest = folder / _file_name(attachment)
+        dest = folder / attachment_file_name(attachment)
         try:
             download(ctx, attachment.url, dest, origin, policy=GOVUK_POLICY)
         except FetchError as exc:
@@ -207,7 +207,8 @@ def _fetch_page(ctx: Context, link: str, pages_state: dict[str, Any], publisher:
                 ctx.add(FileResult(dest, "kept", attachment.url, "fetch failed: the earlier file is kept"))
 
 
-def _file_name(attachment: Attachment) -> str:
+def attachment_file_name(attachment: Attachment) -> str:
+    """The file's name from its URL, with the extension its content type names when the URL has none."""
     name = file_name_from_url(attachment.url)
     if Path(name).suffix.lower() not in EXTENSIONS and attachment.content_type in FILE_TYPES:
         name += FILE_TYPES[attachment.content_type]

@@ -20,6 +20,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -41,6 +42,7 @@ from pipelines.geography.formats import LICENCE
 
 ONS_NAME = "ons-geography"
 NOMIS_NAME = "nomis-population"
+POSTCODES_NAME = "ons-postcode-lookup"  # the folder the sample uses for the lookup
 ONS_PUBLISHER = "Office for National Statistics (Open Geography Portal)"
 NOMIS_PUBLISHER = "Office for National Statistics (NOMIS: mid-year population estimates)"
 
@@ -70,6 +72,40 @@ def fetch_ons(ctx: Context) -> None:
             ctx.report.errors.append(str(exc))
 
 
+def fetch_ons_postcodes(ctx: Context) -> None:
+    """Postcode -> district lookups: a source of their own, so a renamed postcode service fails only itself."""
+    for file_name, service in ctx.settings.ons_postcode_services:
+        try:
+            _fetch_service(ctx, file_name, service, "postcodes")
+        except FetchError as exc:
+            ctx.report.errors.append(str(exc))
+
+
+#: Postcode lookup fields worth fetching, each the first present in this order of preference (as
+#: geography.postcodes reads them): (what it is, patterns, required).
+POSTCODE_FIELDS: tuple[tuple[str, tuple[str, ...], bool], ...] = (
+    ("postcode", ("pcds", "pcd", "pcd7", "pcd8", "postcode"), True),
+    ("district", ("ladcd", r"lad\d\dcd", "laua", "oslaua"), True),
+    ("termination date", ("doterm",), False),
+)
+
+
+def postcode_fields(layer_url: str, info: dict[str, Any]) -> list[str]:
+    """The postcode, district and termination fields of a postcode lookup layer, by pattern on its field names."""
+    names = [str(f.get("name")) for f in info.get("fields") or [] if isinstance(f, dict) and f.get("name")]
+    chosen: list[str] = []
+    for role, patterns, required in POSTCODE_FIELDS:
+        match = next((n for p in patterns for n in names if re.fullmatch(p, n, re.I)), None)
+        if match is not None:
+            chosen.append(match)
+        elif required:
+            raise FetchError(
+                layer_url,
+                f"no {role} field ({' / '.join(patterns)}) among the layer's fields ({', '.join(names) or 'none'})",
+            )
+    return chosen
+
+
 def _fetch_service(ctx: Context, file_name: str, service: str, kind: str) -> None:
     layer_url = f"{ctx.settings.url('arcgis')}/{service}/FeatureServer/0"
     _, info, _ = get_json(ctx, layer_url, params={"f": "json"}, policy=ARCGIS_POLICY)
@@ -89,7 +125,11 @@ def _fetch_service(ctx: Context, file_name: str, service: str, kind: str) -> Non
         previous.write(dest)
         ctx.add(FileResult(dest, "unchanged", layer_url, "layer lastEditDate unchanged: not asked again"))
         return
-    pages, body = (_lookup_pages if kind == "lookup" else _boundary_pages)(ctx, layer_url + "/query", service)
+    if kind == "boundaries":
+        pages, body = _boundary_pages(ctx, layer_url + "/query", service)
+    else:
+        fields = postcode_fields(layer_url, info) if kind == "postcodes" else None
+        pages, body = _lookup_pages(ctx, layer_url + "/query", service, fields)
     origin = Origin(
         ONS_PUBLISHER,
         LICENCE,
@@ -130,24 +170,32 @@ def _paged(
         ctx.progress(f"{service}: {offset:,} features")
 
 
-def _lookup_pages(ctx: Context, url: str, service: str) -> tuple[list[dict[str, Any]], bytes]:
-    params: dict[str, str | int] = {"where": "1=1", "outFields": "*", "returnGeometry": "false", "f": "json"}
+def _lookup_pages(
+    ctx: Context, url: str, service: str, out_fields: list[str] | None = None
+) -> tuple[list[dict[str, Any]], bytes]:
+    """The layer's rows as the CSV the portal offers, written page by page (a postcode lookup is millions of rows)."""
+    out = ",".join(out_fields) if out_fields else "*"
+    params: dict[str, str | int] = {"where": "1=1", "outFields": out, "returnGeometry": "false", "f": "json"}
     parts: list[dict[str, Any]] = []
-    fields: list[str] = []
-    rows: list[dict[str, Any]] = []
+    text = io.StringIO()
+    writer: csv.DictWriter[str] | None = None
+    rows = 0
     for part, data, features in _paged(ctx, url, service, params, inside_properties=False):
         parts.append(part)
-        if not fields:
+        page = [f.get("attributes") or {} for f in features if isinstance(f, dict)]
+        if writer is None and page:
             fields = [f["name"] for f in data.get("fields") or [] if isinstance(f, dict) and f.get("name")]
-        rows += [f.get("attributes") or {} for f in features if isinstance(f, dict)]
+            fields = [f for f in fields if f in out_fields] if out_fields else fields
+            writer = csv.DictWriter(
+                text, fieldnames=fields or list(page[0]), extrasaction="ignore", lineterminator="\r\n"
+            )
+            writer.writeheader()
+        if writer is not None:
+            writer.writerows({k: ("" if v is None else v) for k, v in row.items()} for row in page)
+        rows += len(page)
     if not rows:
         raise FetchError(url, f"the service {service!r} returned no features")
-    fields = fields or list(rows[0])
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore", lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows({k: ("" if v is None else v) for k, v in row.items()} for row in rows)
-    return parts, out.getvalue().encode("utf-8")
+    return parts, text.getvalue().encode("utf-8")
 
 
 def _boundary_pages(ctx: Context, url: str, service: str) -> tuple[list[dict[str, Any]], bytes]:

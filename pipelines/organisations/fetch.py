@@ -1,24 +1,49 @@
-"""Fetch the GOV.UK organisations API, every page, closed organisations included.
+"""Fetch the GOV.UK organisations API, every page, closed organisations included; and the CCS customer URN list.
 
 `GET <govuk>/api/organisations?page=N` pages through `next_page_url` until it is absent; each page is kept as
 served (`govuk-organisations/page-0001.json`, ...), which is a shape the build reads, and is asked for
 conditionally on later runs (a 304 keeps the page; its `next_page_url` is read from the kept copy). Closed
 organisations carry `details.govuk_status` = closed and their successor links: nothing is filtered out.
+
+The CCS customer URN list is an attachment of a GOV.UK guidance page (`config.CCS_CUSTOMER_PAGE`), dated, with
+a URL that changes with each release (XLSX until about 2020, ODS since). The page is read through the Content
+API (conditionally: a 304 reuses the files found last time) and every spreadsheet attachment whose title or
+file name says it is the customer URN list is fetched into `ccs-customer-urn/`. Each release replaces the one
+before (a list of every customer, not an increment): once every list the page links now is fetched and checked,
+a list an earlier run fetched that the page no longer links is removed, with a warning naming both; if any
+fetch failed, nothing is removed. Files put in the folder by hand (no manifest) are never touched. A page
+that no longer links a URN list fails the source, naming the page and the files it has, and keeps the old.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from urllib.parse import urljoin
 
-from pipelines.core.fetching import BadBody, Context, Origin, decode_json, download, manifest_path
-from pipelines.core.govuk import GOVUK_POLICY
+from pipelines.core.fetching import (
+    BadBody,
+    Context,
+    FileResult,
+    Origin,
+    decode_json,
+    download,
+    manifest_path,
+    read_manifest,
+    read_state,
+    write_state,
+)
+from pipelines.core.govuk import GOVUK_POLICY, Attachment, attachment_file_name, page
 from pipelines.core.http import FetchError
 from pipelines.organisations.formats import LICENCE, PUBLISHER
 
 NAME = "govuk-organisations"
+CCS_NAME = "ccs-customer-urn"  # the folder the build and the sample use for the list
+CCS_PUBLISHER = "Crown Commercial Service (customer URN list)"
 MAX_PAGES = 10_000
+#: How the URN list is told from the page's other attachments (supplier guides, templates).
+URN_LIST = re.compile(r"customer[\s_-]*(urn|unique reference)|urn[\s_-]*(list|customer)", re.I)
 
 
 def check_page(path: Path) -> str | None:
@@ -49,3 +74,48 @@ def fetch(ctx: Context) -> None:
         if number.isdigit() and int(number) > page:
             path.unlink(missing_ok=True)
             manifest_path(path).unlink(missing_ok=True)
+
+
+def is_urn_list(attachment: Attachment) -> bool:
+    return bool(URN_LIST.search(attachment.title) or URN_LIST.search(attachment_file_name(attachment)))
+
+
+def fetch_ccs_customers(ctx: Context) -> None:
+    base_path = ctx.settings.ccs_customer_page
+    page_url = ctx.settings.url("govuk") + base_path
+    state = read_state(ctx.folder)
+    pages_state = state.setdefault("pages", {})
+    _, files = page(ctx, base_path, pages_state)
+    write_state(ctx.folder, state)
+    lists = [a for a in files if is_urn_list(a)]
+    if not lists:
+        found = ", ".join(attachment_file_name(a) for a in files) or "none"
+        raise FetchError(page_url, f"the page links no customer URN list (spreadsheet attachments: {found})")
+    meta = pages_state.get(base_path) or {}
+    for attachment in lists:
+        origin = Origin(
+            CCS_PUBLISHER,
+            LICENCE,
+            publisher_updated_at=meta.get("public_updated_at"),
+            extra={"page_url": page_url, "page_title": meta.get("title"), "title": attachment.title},
+        )
+        dest = ctx.folder / attachment_file_name(attachment)
+        try:
+            download(ctx, attachment.url, dest, origin, policy=GOVUK_POLICY)
+        except FetchError as exc:
+            ctx.report.errors.append(str(exc))
+            if dest.exists():
+                ctx.add(FileResult(dest, "kept", attachment.url, "fetch failed: the earlier file is kept"))
+    if ctx.report.ok:
+        _remove_superseded(ctx, {ctx.folder / attachment_file_name(a) for a in lists})
+
+
+def _remove_superseded(ctx: Context, current: set[Path]) -> None:
+    """Lists an earlier run fetched that the page links no more (the build would otherwise read two releases)."""
+    names = ", ".join(sorted(p.name for p in current))
+    for path in sorted(ctx.folder.iterdir()):
+        if path in current or path.name.startswith(".") or read_manifest(path) is None:
+            continue
+        path.unlink(missing_ok=True)
+        manifest_path(path).unlink(missing_ok=True)
+        ctx.warn(f"{path.name}: an earlier customer URN list the page no longer links, removed (now: {names})")

@@ -75,9 +75,11 @@ def test_one_source_failing_does_not_stop_the_others(replay: ReplayServer, tmp_p
 def test_every_source_is_listed_once() -> None:
     assert list(SOURCES) == [
         "govuk-organisations",
+        "ccs-customer-urn",
         "govuk-ministers",
         "ifg-ministers",
         "ons-geography",
+        "ons-postcode-lookup",
         "nomis-population",
         "sme-spend",
         "marketplace",
