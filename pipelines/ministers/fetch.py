@@ -2,7 +2,8 @@
 
 GOV.UK (`<govuk>/api/content/government/ministers`, then `/api/content/government/ministers/<slug>` for every
 `ministerial_role` the index links to): each document is kept as served with its capture time in the manifest
-(a role page's text describes the role when it was fetched). In reshuffle mode the index has empty `links` (or a
+(a role page's text describes the role when it was fetched). A role page an earlier run fetched for a role the
+index no longer lists is removed, with a warning, once every current role page is fetched. In reshuffle mode the index has empty `links` (or a
 `details.reshuffle` message) and lists no minister: the last good snapshot is kept, not replaced, and the
 warning says so, in the run's report and in the index's manifest note (which the data page shows).
 
@@ -99,13 +100,30 @@ def fetch_govuk(ctx: Context) -> None:
         save_bytes(ctx, dest, body, origin, url=url, response=response, check=check_content)
     paths = role_paths(doc)
     ctx.progress(f"{len(paths)} ministerial role pages")
+    current: set[Path] = set()
     for path in paths:
         role_url = ctx.settings.url("govuk") + "/api/content" + path
         role_dest = ctx.folder / "roles" / f"{safe_name(path.rsplit('/', 1)[-1], 'role')}.json"
+        current.add(role_dest)
         try:
             download(ctx, role_url, role_dest, origin, policy=GOVUK_POLICY, check=check_content, expect_type="json")
         except FetchError as exc:
             ctx.report.errors.append(str(exc))
+    if ctx.report.ok:
+        _remove_departed_roles(ctx, current)
+
+
+def _remove_departed_roles(ctx: Context, current: set[Path]) -> None:
+    """Role pages an earlier run fetched for roles the index no longer lists (abolished or renamed roles)."""
+    folder = ctx.folder / "roles"
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.glob("*.json")):
+        if path in current or read_manifest(path) is None:
+            continue
+        path.unlink(missing_ok=True)
+        manifest_path(path).unlink(missing_ok=True)
+        ctx.warn(f"roles/{path.name}: the index no longer lists this role, so its page is removed")
 
 
 def _keep_during_reshuffle(ctx: Context, url: str, dest: Path) -> None:

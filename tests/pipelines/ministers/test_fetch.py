@@ -68,6 +68,44 @@ def test_a_second_run_asks_only_conditionally(replay: ReplayServer, tmp_path: Pa
     assert {f.status for f in ctx.report.files} == {"unchanged"}
 
 
+def plant_departed_role(folder: Path) -> None:
+    """A role page (with its manifest) an earlier run fetched for a role the index lists no more, and one by hand."""
+    roles = folder / "roles"
+    for suffix in ("", ".manifest"):
+        src = roles / (f".prime-minister.json{suffix}.json" if suffix else "prime-minister.json")
+        dst = roles / (f".minister-for-abolition.json{suffix}.json" if suffix else "minister-for-abolition.json")
+        dst.write_bytes(src.read_bytes())
+    (roles / "by-hand.json").write_bytes((roles / "prime-minister.json").read_bytes())
+
+
+def test_a_role_the_index_no_longer_lists_has_its_page_removed(replay: ReplayServer, tmp_path: Path) -> None:
+    needs(MINISTERS)
+    serve_govuk(replay)
+    fetch_govuk(context(replay, tmp_path, GOVUK_NAME))
+    plant_departed_role(tmp_path / GOVUK_NAME)
+    ctx = context(replay, tmp_path, GOVUK_NAME)
+    fetch_govuk(ctx)
+    assert ctx.report.ok, ctx.report.errors
+    roles = tmp_path / GOVUK_NAME / "roles"
+    assert not (roles / "minister-for-abolition.json").exists()
+    assert not (roles / ".minister-for-abolition.json.manifest.json").exists()
+    assert (roles / "by-hand.json").exists() and (roles / "prime-minister.json").exists()
+    assert ctx.report.warnings == [
+        "roles/minister-for-abolition.json: the index no longer lists this role, so its page is removed"
+    ]
+
+
+def test_a_role_page_failing_removes_nothing(replay: ReplayServer, tmp_path: Path) -> None:
+    needs(MINISTERS)
+    serve_govuk(replay)
+    fetch_govuk(context(replay, tmp_path, GOVUK_NAME))
+    plant_departed_role(tmp_path / GOVUK_NAME)
+    replay.route(INDEX + "/prime-minister", Reply(status=500, body=b"down"))
+    ctx = context(replay, tmp_path, GOVUK_NAME)
+    fetch_govuk(ctx)
+    assert not ctx.report.ok and (tmp_path / GOVUK_NAME / "roles" / "minister-for-abolition.json").exists()
+
+
 def test_reshuffle_mode_keeps_the_last_good_snapshot_and_says_so(replay: ReplayServer, tmp_path: Path) -> None:
     needs(MINISTERS)
     serve_govuk(replay)
