@@ -28,7 +28,7 @@ PAGES = {
     "SME spend by department": "views/sme_spend.py",
     "Digital Marketplace uptake": "views/marketplace.py",
     "Ministers and digital": "views/ministers.py",
-    "Contracts Finder": "views/notices.py",
+    "Contracts Finder and Find a Tender": "views/notices.py",
     "Data and method": "views/data.py",
 }
 TARGET_FIRST, TARGET_CHANGE = 1.0, 0.3

@@ -44,7 +44,12 @@ PAGES = [
     st.Page("views/sme_spend.py", title="SME spend by department", icon=":material/bar_chart:", url_path="sme-spend"),
     st.Page("views/marketplace.py", title="Digital Marketplace uptake", icon=":material/map:", url_path="marketplace"),
     st.Page("views/ministers.py", title="Ministers and digital", icon=":material/groups:", url_path="ministers"),
-    st.Page("views/notices.py", title="Contracts Finder", icon=":material/description:", url_path="contracts"),
+    st.Page(
+        "views/notices.py",
+        title="Contracts Finder and Find a Tender",
+        icon=":material/description:",
+        url_path="contracts",
+    ),
     st.Page("views/data.py", title="Data and method", icon=":material/info:", url_path="data"),
 ]
 

@@ -66,7 +66,11 @@ def feed_bytes(
     _add(feed, f"{{{ATOM_NS}}}updated", timestamp(updated))
     _add(feed, f"{{{ATOM_NS}}}link", rel="self", href=self_url, type="application/atom+xml")
     author = _add(feed, f"{{{ATOM_NS}}}author")
-    _add(author, f"{{{ATOM_NS}}}name", "Technology procurement reform dashboard (Contracts Finder data)")
+    _add(
+        author,
+        f"{{{ATOM_NS}}}name",
+        "Technology procurement reform dashboard (Contracts Finder and Find a Tender data)",
+    )
     _add(feed, f"{{{ATOM_NS}}}generator", "procurement-reform-dashboard")
     for row in rows:
         entry = _add(feed, f"{{{ATOM_NS}}}entry")

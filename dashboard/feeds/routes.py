@@ -117,7 +117,7 @@ def atom_document(signature: tuple[int, int, int], area: Area, self_url: str) ->
     updated = _built_at() if not isinstance(newest, dt.date) else dt.datetime.combine(newest, dt.time(), dt.UTC)
     return atom.feed_bytes(
         rows.iter_rows(named=True),
-        title=f"New IT notices: {area.label} (Contracts Finder)",
+        title=f"New IT notices: {area.label} (Contracts Finder and Find a Tender)",
         feed_id=f"urn:procurement-reform-dashboard:it-notices:{area.level}:{area.code}",
         self_url=self_url,
         updated=updated,

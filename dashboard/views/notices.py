@@ -1,5 +1,5 @@
-"""Contracts Finder: the expiry pipeline (awarded contracts ending in the next 6 to 36 months, IT or all, by value
-and count, who holds them, extensions and re-lets, with calendar and feed subscriptions), the notices published
+"""Contracts Finder and Find a Tender: the expiry pipeline (awarded contracts ending in the next 6 to 36 months,
+IT or all, by value and count, who holds them, extensions and re-lets, with calendar and feed subscriptions), the notices published
 and how SME-friendly they are, and the department table that joins advertising, SME spend and digital ministers.
 
 The pipeline looks forward from today over a window and scope picked on the page (`?horizon=6|12|24|36`,
@@ -21,7 +21,7 @@ from dashboard.notices import logic, pipeline, sections
 from dashboard.safe_text import md, plain_sentence
 
 filters = current()
-st.title("Contracts Finder")
+st.title("Contracts Finder and Find a Tender")
 ui.sample_banner()
 headline_slot = st.container()
 

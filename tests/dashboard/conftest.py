@@ -34,7 +34,7 @@ TITLES = {
     "sme_spend": "SME spend by department",
     "marketplace": "Digital Marketplace uptake",
     "ministers": "Ministers and digital responsibility",
-    "notices": "Contracts Finder",
+    "notices": "Contracts Finder and Find a Tender",
     "data": "Data and method",
 }
 
