@@ -4,7 +4,9 @@ Used by every domain whose publisher releases files as GOV.UK attachments (the C
 CCS and GDS Digital Marketplace spend). Nothing is found by a hard-coded asset URL:
 
 1. `search`: `/api/search.json` with the caller's query and filters, offset paging (`start` += `count` until
-   `start >= total`), newest first; the caller keeps the results whose titles fit.
+   `start >= total`), newest first; the caller keeps the results whose titles fit. Each answer page's ETag is
+   kept in the source's state with the answer, and asked with If-None-Match on the next run: a 304 reuses
+   the kept answer, so a second run makes only conditional requests (an answer without an ETag is not kept).
 2. `page`: `/api/content/<base_path>` (conditional: a 304 reuses the files found last time, kept in the
    source's state), then `attachments`: `details.attachments[]` first, then the links inside `details.body`
    and `details.documents[]` HTML on older pages; relative links made absolute, `/preview` twins skipped,
@@ -69,25 +71,50 @@ class Attachment:
     content_type: str | None
 
 
-def search(ctx: Context, query: Query) -> list[dict[str, Any]]:
-    """Every result of the query whose title fits, newest first (offset paging until start >= total)."""
+#: The kept Search API answers of a source: query string -> {"etag": ..., "answer": {"results", "total"}}.
+SearchState = dict[str, dict[str, Any]]
+
+
+def search(
+    ctx: Context, query: Query, known: Mapping[str, Any] | None = None, kept: SearchState | None = None
+) -> list[dict[str, Any]]:
+    """Every result of the query whose title fits, newest first (offset paging until start >= total).
+
+    `known`: the answers kept by the last run (asked for conditionally); `kept` receives this run's answers."""
     count = ctx.settings.page_size
-    base = ctx.settings.url("govuk") + "/api/search.json"
     found: list[dict[str, Any]] = []
     start = 0
     while True:
         params: list[tuple[str, Any]] = [("q", query.q), ("count", count), ("start", start)]
         params += [("order", "-public_timestamp")] + [("fields", f) for f in SEARCH_FIELDS]
         params += [(f"filter_{k}", v) for k, v in query.filters.items()]
-        _, data, _ = get_json(ctx, base, params=httpx.QueryParams(params), policy=GOVUK_POLICY)
-        if not isinstance(data, dict) or not isinstance(data.get("results"), list):
-            raise FetchError(base, "search answer has no results list (the Search API's shape changed?)")
-        results = data["results"]
+        results, total = _search_page(ctx, httpx.QueryParams(params), known or {}, kept)
         found += [r for r in results if isinstance(r, dict) and re.search(query.title, str(r.get("title", "")), re.I)]
-        total = data.get("total")
         start += count
         if not results or not isinstance(total, int) or start >= total:
             return found
+
+
+def _search_page(
+    ctx: Context, params: httpx.QueryParams, known: Mapping[str, Any], kept: SearchState | None
+) -> tuple[list[Any], Any]:
+    """(results, total) of one answer page: asked with the kept ETag, and the kept answer reused on a 304."""
+    base = ctx.settings.url("govuk") + "/api/search.json"
+    key = str(params)
+    before = known.get(key) if isinstance(known.get(key), dict) else None
+    answer = before.get("answer") if before else None
+    etag = before.get("etag") if before and isinstance(answer, dict) else None
+    headers = {"If-None-Match": etag} if isinstance(etag, str) else {}
+    response, data, _ = get_json(ctx, base, params=params, headers=headers, policy=GOVUK_POLICY)
+    if response.status_code == 304 and headers:
+        data = answer
+    if not isinstance(data, dict) or not isinstance(data.get("results"), list):
+        raise FetchError(base, "search answer has no results list (the Search API's shape changed?)")
+    results, total = data["results"], data.get("total")
+    new_etag = etag if response.status_code == 304 else response.headers.get("ETag")
+    if kept is not None and new_etag:
+        kept[key] = {"etag": new_etag, "answer": {"results": results, "total": total}}
+    return results, total
 
 
 class _Links(HTMLParser):
@@ -166,12 +193,16 @@ def fetch_publications(ctx: Context, queries: Iterable[Query], publisher: str, l
     """Every file of every page the queries find, into the source's folder; a failed file does not stop the rest."""
     folder_state = read_state(ctx.folder)
     pages_state: dict[str, Any] = folder_state.setdefault("pages", {})
+    searches: SearchState = {}  # this run's answers only: a query no longer asked is not kept
     links: dict[str, dict[str, Any]] = {}
+    known = folder_state.get("searches")
     for query in queries:
-        for result in search(ctx, query):
+        for result in search(ctx, query, known if isinstance(known, dict) else None, searches):
             link = str(result.get("link") or "")
             if link.startswith("/"):
                 links.setdefault(link, result)
+    folder_state["searches"] = searches
+    write_state(ctx.folder, folder_state)
     ctx.progress(f"{len(links)} publication page(s) found")
     if not links:
         ctx.warn("the Search API found no publication page: check the queries in pipelines/config.py")

@@ -6,7 +6,9 @@ the local server); the Search API answers and the annex files are hand-built in 
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -167,3 +169,45 @@ def test_a_search_api_in_another_shape_fails_the_source_with_the_url(replay: Rep
     replay.route("/api/search.json", Reply.json({"error": "unknown parameter"}, status=422))
     with pytest.raises(FetchError, match="HTTP 422"):
         fetch(context(replay, tmp_path, NAME))
+
+
+def with_etag(answer: Callable[[Seen], Reply]) -> Callable[[Seen], Reply]:
+    """The Search API answer with a strong ETag of its body, asked conditionally with If-None-Match."""
+
+    def tagged(seen: Seen) -> Reply:
+        reply = answer(seen)
+        reply.etag = '"' + hashlib.sha256(reply.body).hexdigest()[:16] + '"'
+        return reply
+
+    return tagged
+
+
+def without_2015(seen: Seen) -> Reply:
+    """The search answer once the 2015 to 2016 page is no longer found."""
+    data = json.loads(search(seen).body)
+    data["results"] = [r for r in data["results"] if r["link"] != list(PAGES)[2]]
+    return Reply.json(data)
+
+
+def test_search_answers_are_asked_with_their_etag_and_a_304_reuses_the_kept_answer(
+    replay: ReplayServer, tmp_path: Path
+) -> None:
+    serve(replay)
+    replay.route("/api/search.json", with_etag(search))
+    fetch(context(replay, tmp_path, NAME))
+    kept = read_state(tmp_path / NAME)["searches"]
+    assert len(kept) == 4 and all(k["etag"].startswith('"') and k["answer"]["total"] == 4 for k in kept.values())
+    replay.clear()
+    ctx = context(replay, tmp_path, NAME)
+    fetch(ctx)
+    assert len(replay.seen("/api/search.json")) == 4 and all(s.conditional for s in replay.log)  # every request
+    assert len(replay.seen("/api/content/")) == 3  # the pages found in the kept answers, asked again
+    assert ctx.report.ok and {f.status for f in ctx.report.files} == {"unchanged"}
+
+    replay.route("/api/search.json", with_etag(without_2015))  # a new answer: new ETag, the new results used
+    replay.clear()
+    fetch(context(replay, tmp_path, NAME))
+    assert all(s.conditional for s in replay.seen("/api/search.json"))
+    assert {s.path for s in replay.seen("/api/content/")} == {"/api/content" + p for p in list(PAGES)[:2]}
+    answers = read_state(tmp_path / NAME)["searches"].values()
+    assert len(answers) == 4 and not any(r["link"] == list(PAGES)[2] for a in answers for r in a["answer"]["results"])
