@@ -1,9 +1,10 @@
 """Every publisher `python -m pipelines fetch` reads, played at once on one ReplayServer (127.0.0.1 only).
 
-`Publishers(server).serve()` routes every source in `pipelines.fetch.SOURCES` (and the CCS customer list page
-that the `ccs-customers` source will read): GOV.UK organisations pages, the ministers index and its role pages,
+`Publishers(server).serve()` routes every source in `pipelines.fetch.SOURCES`: GOV.UK organisations pages, the
+CCS guidance page with the customer URN list workbook, the ministers index and its role pages,
 the IfG repository through the GitHub API and raw.githubusercontent.com, the ONS ArcGIS layers of
-`config.ONS_SERVICES` (layer description, then `query` paged by `resultOffset`), NOMIS CSV pages, the GOV.UK
+`config.ONS_SERVICES` and the postcode lookup of `config.ONS_POSTCODE_SERVICES` (layer description, then
+`query` paged by `resultOffset`), NOMIS CSV pages, the GOV.UK
 Search API answering the SME-spend and marketplace queries (dispatched on `q` and `filter_organisations`) with
 their Content API pages and attachments (CSV, XLSX), Contracts Finder and Find a Tender release packages
 paged by cursor.
@@ -13,7 +14,8 @@ absent, for a test to skip): organisations, the ministers index and a role page,
 lookups, boundaries and NOMIS extract, the G-Cloud spend files (a slice of rows), the Contracts Finder releases,
 the GOV.UK Content API publication page (its attachments replaced by the files served here) and the CCS customer
 list workbook. Where nothing was recorded they are built in the documented shapes: the Search API answers, the
-GitHub API answers, the ArcGIS and NOMIS envelopes, the SME annexes (the project's sample annex, in its real
+GitHub API answers, the ArcGIS and NOMIS envelopes, the postcode lookup (the CCS workbook's three postcodes
+with their real districts), the SME annexes (the project's sample annex, in its real
 layout) and the Find a Tender releases.
 
 Replies carry validators so that a second run can be conditional: the GOV.UK Content API, its assets (also
@@ -58,7 +60,10 @@ MINISTERS_INDEX = "/api/content/government/ministers"
 CF_PATH = "/Published/Notices/OCDS/Search"
 FTS_PATH = "/api/1.0/ocdsReleasePackages"
 NOMIS_PATH = "/api/v01/dataset/NM_2002_1.data.csv"
-CCS_PAGE = "/government/guidance/current-crown-commercial-service-suppliers-what-you-need-to-know"
+CCS_PAGE = config.CCS_CUSTOMER_PAGE
+#: The postcode lookup played: the CCS test workbook's postcodes, in the districts ONS puts them.
+POSTCODES = (("L3 9PP", "E08000012"), ("CF10 3NP", "W06000015"), ("TN34 1RL", "E07000062"))
+POSTCODE_LAYER_FIELDS = ("ObjectId", "PCD7", "PCD8", "PCDS", "DOINTR", "DOTERM", "USERTYPE", "OA21CD", "LAD25CD")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LAST_MODIFIED = "Tue, 01 Dec 2026 09:00:00 GMT"
 ORGANISATION_RECORDS, ORGANISATIONS_PAGE = 250, 100
@@ -176,6 +181,31 @@ def lookup_query(service: str) -> Callable[[Seen], Reply]:
         return Reply.json(body)
 
     return query
+
+
+def postcode_layer(edit: int) -> Callable[[Seen], Reply]:
+    def info(seen: Seen) -> Reply:
+        fields = [{"name": n, "type": "esriFieldTypeString"} for n in POSTCODE_LAYER_FIELDS]
+        return Reply.json(
+            {"name": "postcodes", "maxRecordCount": 2, "fields": fields, "editingInfo": {"lastEditDate": edit}}
+        )
+
+    return info
+
+
+def postcode_query(seen: Seen) -> Reply:
+    """Two postcodes a page, with only the fields asked for (`outFields`), as ArcGIS answers."""
+    wanted = (seen.arg("outFields") or "*").split(",")
+    offset = int(seen.arg("resultOffset") or 0)
+    features = []
+    for n, (pcds, lad) in enumerate(POSTCODES[offset : offset + 2], offset + 1):
+        values = [n, pcds.replace(" ", ""), pcds, pcds, "199801", None, "0", "E00000000", lad]
+        record = dict(zip(POSTCODE_LAYER_FIELDS, values, strict=True))
+        features.append({"attributes": {k: v for k, v in record.items() if "*" in wanted or k in wanted}})
+    body: dict[str, Any] = {"fields": [{"name": n} for n in POSTCODE_LAYER_FIELDS if n in wanted], "features": features}
+    if offset + 2 < len(POSTCODES):
+        body["exceededTransferLimit"] = True
+    return Reply.json(body)
 
 
 def boundary_query(service: str) -> Callable[[Seen], Reply]:
@@ -413,6 +443,9 @@ class Publishers:
             self.server.route(f"/{service}/FeatureServer/0", layer(1_730_000_000_000 + n))
             query = lookup_query(service) if kind == "lookup" else boundary_query(service)
             self.server.route(f"/{service}/FeatureServer/0/query", query)
+        for n, (_file, service) in enumerate(config.ONS_POSTCODE_SERVICES):
+            self.server.route(f"/{service}/FeatureServer/0", postcode_layer(1_740_000_000_000 + n))
+            self.server.route(f"/{service}/FeatureServer/0/query", postcode_query)
 
     def serve_publications(self) -> None:
         base = self.server.url
@@ -431,7 +464,7 @@ class Publishers:
         self.serve_ccs_customers()
 
     def serve_ccs_customers(self) -> None:
-        """The page the `ccs-customers` source reads, with the customer URN list workbook as its attachment."""
+        """The page the `ccs-customer-urn` source reads, with the customer URN list workbook as its attachment."""
         attachment = {
             "id": "customer-urn-list",
             "title": "Customer URN list",

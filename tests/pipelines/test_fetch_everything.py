@@ -31,12 +31,10 @@ from pipelines.marketplace.fetch import QUERIES as MARKETPLACE_QUERIES
 from pipelines.notices.fetch import STAMP
 from pipelines.sme_spend.fetch import QUERIES as SME_QUERIES
 from tests.publishers import (
-    CCS_CUSTOMERS,
-    CCS_PAGE,
     CF_PATH,
     FTS_PATH,
+    POSTCODES,
     PUBLICATIONS,
-    XLSX,
     Publishers,
     organisation_pages,
 )
@@ -224,12 +222,11 @@ def test_a_second_run_makes_only_conditional_or_incremental_requests(fetched: Fe
         "searches": len(SME_QUERIES) + len(MARKETPLACE_QUERIES),  # one answer page each
         "publication pages": len(PUBLICATIONS),
         "attachments": len(PUBLICATIONS),
-        # the source being added reads one Content API page and its workbook, both conditionally
-        "ccs-customers": 2 if "ccs-customers" in SOURCES else 0,
+        "ccs-customer-urn": 2,  # the guidance page and its workbook
     }
     assert classes == {
         "conditional": sum(conditional.values()),
-        "freshness probe": len(config.ONS_SERVICES),
+        "freshness probe": len(config.ONS_SERVICES) + len(config.ONS_POSTCODE_SERVICES),
         "incremental": len(NOTICES),  # one empty page each: nothing was published since
     }
     assert len(fetched.second) == sum(classes.values())
@@ -247,17 +244,11 @@ def test_the_second_run_downloads_nothing_again(fetched: Fetched) -> None:
         assert files["unchanged"] == expected, (name, files)
 
 
-def test_the_ccs_customer_list_page_is_played_for_the_source_being_added(fetched: Fetched) -> None:
-    """GOV.UK's page of current CCS suppliers lists the customer URN list workbook, found by the discovery the
-    GOV.UK fetchers share, and its URL serves the recorded workbook with the XLSX content type."""
-    import httpx
-
-    from pipelines.core.govuk import attachments
-
-    with httpx.Client(base_url=fetched.server.url) as client:
-        page = client.get("/api/content" + CCS_PAGE)
-        [found] = attachments(page.json(), fetched.server.url)
-        workbook = client.get(found.url)
-    assert page.status_code == 200 and page.headers["ETag"]
-    assert "customer urn list" in found.title.lower() and found.url.endswith(".xlsx")
-    assert workbook.headers["Content-Type"] == XLSX and workbook.content == CCS_CUSTOMERS.read_bytes()
+def test_the_fetched_urn_list_and_postcode_lookup_place_the_customers(fetched: Fetched) -> None:
+    """The two files that place non-council buyers: every customer of the CCS workbook gets its district."""
+    con = duckdb.connect(str(fetched.warehouse), read_only=True)
+    try:
+        placed = dict(con.sql("SELECT postcode, lad_code FROM dim_ccs_customer").fetchall())
+    finally:
+        con.close()
+    assert placed == dict(POSTCODES)
