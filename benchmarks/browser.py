@@ -1,6 +1,6 @@
 """Time from navigation to the first chart painted in Chromium, per page, against a one-chart floor (a script).
 
-    python benchmarks/browser.py [--warehouse data/bench/warehouse-bench.duckdb] [--repeat 5]
+    python benchmarks/browser.py [--warehouse data/bench/warehouse-bench.duckdb] [--repeat 5] [--pages sme ...]
 
 Starts three servers on free ports in this run on this machine: benchmarks/floor_app.py (a bare page with
 one Altair chart), benchmarks/floor_filters_app.py (the same page after the dashboard's shared sidebar
@@ -88,6 +88,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--warehouse", default=str(ROOT / "data" / "bench" / "warehouse-bench.duckdb"))
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--pages", nargs="*", help="only these (floor + filters, overview, sme, ...); default all")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -101,6 +102,8 @@ def main() -> None:
         app = Server(Path(args.warehouse), logs / "app.log", script="dashboard/server.py")
         servers.append(app)
         targets = {"floor + filters": filters.url, **{name: f"{app.url}/{path}" for name, path in PAGE_PATHS.items()}}
+        if args.pages:
+            targets = {name: url for name, url in targets.items() if name in args.pages}
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             for url in (floor.url, *targets.values()):  # warm every server and page once

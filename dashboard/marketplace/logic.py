@@ -299,6 +299,20 @@ def population_note(population_year: int | None) -> str:
     return f"Residents: the mid-{population_year} population estimate, used for every year shown."
 
 
+def geography_note(area_vintage: int | None, boundary_vintage: int | None) -> str:
+    """Which geography the areas are: the latest vintage loaded, applied to every year shown (like with like)."""
+    if area_vintage is None:
+        return "No ONS area lookup is loaded, so no buyer is placed in a region or city region."
+    text = (
+        f"Areas are ONS's {area_vintage} geography, applied to every year shown, so a city region's figures "
+        "compare like with like: a council counts in the region and combined authority it was in in "
+        f"{area_vintage}, in every year."
+    )
+    if boundary_vintage is not None and boundary_vintage != area_vintage:
+        text += f" Outlines are drawn from the {boundary_vintage} boundaries."
+    return text
+
+
 def partial_year_note(complete_months: pl.DataFrame, years_in_range: list[str]) -> str | None:
     """Say which years in range are not complete yet, so a low last bar is not read as a fall."""
     if not complete_months.height:

@@ -174,3 +174,11 @@ def test_map_coverage_names_the_area_as_written() -> None:
     hostile = Area("combined_authority", "E47000099", "![x](http://127.0.0.1:9/x.png)", "x")
     note = logic.map_coverage(pl.DataFrame({"spend": [1.0]}), pl.DataFrame({"spend": [2.0]}), hostile, "2019/20")
     assert "spend by ![x](http://127.0.0.1:9/x.png) buyers" in note
+
+
+def test_geography_note_names_the_vintage_and_a_different_boundary_vintage() -> None:
+    note = logic.geography_note(2025, 2025)
+    assert note.startswith("Areas are ONS's 2025 geography, applied to every year shown")
+    assert "in 2025, in every year" in note and "Outlines" not in note
+    assert logic.geography_note(2025, 2024).endswith("Outlines are drawn from the 2024 boundaries.")
+    assert "No ONS area lookup is loaded" in logic.geography_note(None, None)

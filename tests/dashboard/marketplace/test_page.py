@@ -375,3 +375,12 @@ def test_the_newest_months_are_said_to_be_provisional(wh: Path) -> None:
     for (family,), rows in newest.group_by("framework_family", maintain_order=True):
         months = " and ".join(f"{m:%b %Y}" for m in rows["month"].to_list())
         assert f"{family} {months}" in caption
+
+
+def test_the_map_says_which_geography_vintage_its_areas_are(wh: Path) -> None:
+    """The vintage named is the newest one in the LAD lookup rows, read here from the staging-built dim_lad."""
+    at = run_page("marketplace")
+    assert not at.exception
+    vintage = independent(wh, "SELECT max(vintage) AS v FROM dim_lad")["v"][0]
+    note = next(as_read(c.value) for c in at.caption if as_read(c.value).startswith("Areas are ONS's "))
+    assert note.startswith(f"Areas are ONS's {vintage} geography, applied to every year shown")
