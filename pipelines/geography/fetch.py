@@ -222,6 +222,7 @@ def fetch_nomis(ctx: Context) -> None:
     chunks: list[bytes] = []
     parts: list[dict[str, Any]] = []
     received, total, offset = 0, None, 0
+    first: httpx.Response | None = None  # its validators are the ones the next run sends with the first page
     while total is None or received < total:
         params: dict[str, str | int] = {**ctx.settings.nomis_params, "recordOffset": offset}
         first_headers = conditional_headers(previous, dest) if offset == 0 else {}
@@ -229,6 +230,7 @@ def fetch_nomis(ctx: Context) -> None:
         if response.status_code == 304 and previous is not None:
             _kept(ctx, previous, dest, str(response.request.url))
             return
+        first = first or response
         page_header, rows, page_total = _nomis_page(str(response.request.url), body)
         header = header or page_header
         if page_header != header:
@@ -244,7 +246,8 @@ def fetch_nomis(ctx: Context) -> None:
     if header is None or not chunks:
         raise FetchError(url, "NOMIS returned no rows (check config.NOMIS_PARAMS)")
     body = header + b"".join(chunks)
-    save_bytes(ctx, dest, body, Origin(NOMIS_PUBLISHER, LICENCE), url=parts[0]["url"], parts=parts, response=response)
+    origin = Origin(NOMIS_PUBLISHER, LICENCE)
+    save_bytes(ctx, dest, body, origin, url=parts[0]["url"], parts=parts, response=first)
 
 
 def _kept(ctx: Context, previous: Manifest, dest: Any, url: str) -> None:

@@ -185,6 +185,24 @@ def test_nomis_pages_by_record_offset_to_record_count(replay: ReplayServer, tmp_
     assert len(rows) == 11_178
 
 
+def test_nomis_second_run_sends_the_first_page_s_own_validator(replay: ReplayServer, tmp_path: Path) -> None:
+    """Each page has its own ETag (as a server hashing each body would): the first page's is the one to send."""
+
+    def tagged_page(seen: Seen) -> Reply:
+        reply = nomis_page(seen)
+        reply.etag = f'"page-{seen.arg("recordOffset")}"'
+        return reply
+
+    replay.route("/api/v01/dataset/NM_2002_1.data.csv", tagged_page)
+    settings = fetch_settings(replay, nomis_params={"geography": "TYPE424", "c_age": "200"})
+    fetch_nomis(context(replay, tmp_path, NOMIS_NAME, settings=settings))
+    replay.clear()
+    ctx = context(replay, tmp_path, NOMIS_NAME, settings=settings)
+    fetch_nomis(ctx)
+    assert [(s.arg("recordOffset"), s.headers.get("if-none-match")) for s in replay.log] == [("0", '"page-0"')]
+    assert [f.status for f in ctx.report.files] == ["unchanged"]
+
+
 def test_nomis_answering_html_is_an_error(replay: ReplayServer, tmp_path: Path) -> None:
     from pipelines.core.http import FetchError
 
