@@ -223,19 +223,34 @@ def _fetch_page(ctx: Context, link: str, pages_state: dict[str, Any], publisher:
     meta = pages_state.get(link) or {}
     folder = ctx.folder / safe_name(link.rsplit("/", 1)[-1], "page")
     for attachment in files:
-        origin = Origin(
-            publisher,
-            licence,
-            publisher_updated_at=meta.get("public_updated_at"),
-            extra={"page_url": page_url, "page_title": meta.get("title"), "title": attachment.title},
-        )
-        dest = folder / attachment_file_name(attachment)
-        try:
-            download(ctx, attachment.url, dest, origin, policy=GOVUK_POLICY)
-        except FetchError as exc:
-            ctx.report.errors.append(str(exc))
-            if dest.exists():
-                ctx.add(FileResult(dest, "kept", attachment.url, "fetch failed: the earlier file is kept"))
+        fetch_attachment(ctx, attachment, folder, page_url, meta, publisher, licence)
+
+
+def fetch_attachment(
+    ctx: Context,
+    attachment: Attachment,
+    folder: Path,
+    page_url: str,
+    meta: Mapping[str, Any],
+    publisher: str,
+    licence: str,
+) -> Path:
+    """One file of a page into `folder`, conditionally, the page it came from in its manifest; a failure is
+    reported and the earlier copy, if any, kept."""
+    origin = Origin(
+        publisher,
+        licence,
+        publisher_updated_at=meta.get("public_updated_at"),
+        extra={"page_url": page_url, "page_title": meta.get("title"), "title": attachment.title},
+    )
+    dest = folder / attachment_file_name(attachment)
+    try:
+        download(ctx, attachment.url, dest, origin, policy=GOVUK_POLICY)
+    except FetchError as exc:
+        ctx.report.errors.append(str(exc))
+        if dest.exists():
+            ctx.add(FileResult(dest, "kept", attachment.url, "fetch failed: the earlier file is kept"))
+    return dest
 
 
 def attachment_file_name(attachment: Attachment) -> str:

@@ -25,7 +25,6 @@ from urllib.parse import urljoin
 from pipelines.core.fetching import (
     BadBody,
     Context,
-    FileResult,
     Origin,
     decode_json,
     download,
@@ -34,7 +33,7 @@ from pipelines.core.fetching import (
     read_state,
     write_state,
 )
-from pipelines.core.govuk import GOVUK_POLICY, Attachment, attachment_file_name, page
+from pipelines.core.govuk import GOVUK_POLICY, Attachment, attachment_file_name, fetch_attachment, page
 from pipelines.core.http import FetchError
 from pipelines.organisations.formats import LICENCE, PUBLISHER
 
@@ -92,22 +91,9 @@ def fetch_ccs_customers(ctx: Context) -> None:
         found = ", ".join(attachment_file_name(a) for a in files) or "none"
         raise FetchError(page_url, f"the page links no customer URN list (spreadsheet attachments: {found})")
     meta = pages_state.get(base_path) or {}
-    for attachment in lists:
-        origin = Origin(
-            CCS_PUBLISHER,
-            LICENCE,
-            publisher_updated_at=meta.get("public_updated_at"),
-            extra={"page_url": page_url, "page_title": meta.get("title"), "title": attachment.title},
-        )
-        dest = ctx.folder / attachment_file_name(attachment)
-        try:
-            download(ctx, attachment.url, dest, origin, policy=GOVUK_POLICY)
-        except FetchError as exc:
-            ctx.report.errors.append(str(exc))
-            if dest.exists():
-                ctx.add(FileResult(dest, "kept", attachment.url, "fetch failed: the earlier file is kept"))
+    current = {fetch_attachment(ctx, a, ctx.folder, page_url, meta, CCS_PUBLISHER, LICENCE) for a in lists}
     if ctx.report.ok:
-        _remove_superseded(ctx, {ctx.folder / attachment_file_name(a) for a in lists})
+        _remove_superseded(ctx, current)
 
 
 def _remove_superseded(ctx: Context, current: set[Path]) -> None:
