@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from pipelines import config
 from pipelines.core.http import DEFAULT_POLICY, FetchError, Http, Policy
 
 STATE_FILE = ".fetch-state.json"
@@ -230,7 +231,7 @@ class Settings:
     notices_overlap_minutes: int = 60
     ifg_repo: str = "instituteforgov/ifg-ministers-database-public"
     ifg_branch: str = "main"
-    ccs_customer_page: str = "/guidance/current-crown-commercial-service-suppliers-what-you-need-to-know"
+    ccs_customer_page: str = config.CCS_CUSTOMER_PAGE
     ons_postcode_services: tuple[tuple[str, str], ...] = ()  # (file name, service)
     page_size: int = 100
 

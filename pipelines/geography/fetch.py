@@ -20,7 +20,6 @@ import datetime as dt
 import hashlib
 import io
 import json
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -38,6 +37,7 @@ from pipelines.core.fetching import (
     save_bytes,
 )
 from pipelines.core.http import FetchError, Policy
+from pipelines.geography import postcodes
 from pipelines.geography.formats import LICENCE
 
 ONS_NAME = "ons-geography"
@@ -81,29 +81,16 @@ def fetch_ons_postcodes(ctx: Context) -> None:
             ctx.report.errors.append(str(exc))
 
 
-#: Postcode lookup fields worth fetching, each the first present in this order of preference (as
-#: geography.postcodes reads them): (what it is, patterns, required).
-POSTCODE_FIELDS: tuple[tuple[str, tuple[str, ...], bool], ...] = (
-    ("postcode", ("pcds", "pcd", "pcd7", "pcd8", "postcode"), True),
-    ("district", ("ladcd", r"lad\d\dcd", "laua", "oslaua"), True),
-    ("termination date", ("doterm",), False),
-)
-
-
 def postcode_fields(layer_url: str, info: dict[str, Any]) -> list[str]:
-    """The postcode, district and termination fields of a postcode lookup layer, by pattern on its field names."""
+    """The layer's fields the build's postcode reader reads (postcodes.header_columns: postcode, district and
+    termination date), so nothing else of a 2.7-million-row lookup is asked for."""
     names = [str(f.get("name")) for f in info.get("fields") or [] if isinstance(f, dict) and f.get("name")]
-    chosen: list[str] = []
-    for role, patterns, required in POSTCODE_FIELDS:
-        match = next((n for p in patterns for n in names if re.fullmatch(p, n, re.I)), None)
-        if match is not None:
-            chosen.append(match)
-        elif required:
-            raise FetchError(
-                layer_url,
-                f"no {role} field ({' / '.join(patterns)}) among the layer's fields ({', '.join(names) or 'none'})",
-            )
-    return chosen
+    postcode, district, terminated = postcodes.header_columns(names)
+    for role, found in (("postcode", postcode), ("district", district)):
+        if found is None:
+            known = ", ".join(names) or "none"
+            raise FetchError(layer_url, f"no {role} field the postcode reader knows among the layer's fields ({known})")
+    return [f for f in (postcode, district, terminated) if f is not None]
 
 
 def _fetch_service(ctx: Context, file_name: str, service: str, kind: str) -> None:

@@ -69,7 +69,7 @@ STAGING_SCHEMA = pl.Schema(
 )
 
 
-def _columns(cells: list[str]) -> tuple[str | None, str | None, str | None]:
+def header_columns(cells: list[str]) -> tuple[str | None, str | None, str | None]:
     """(postcode, district, termination) column names among a row's cells, or None for each not there."""
     by_key = {header_key(c): c.strip() for c in reversed(cells) if c.strip()}
     postcode = next((by_key[k] for k in POSTCODE_KEYS if k in by_key), None)
@@ -83,7 +83,7 @@ def find_header(head: Head, max_lines: int = 3) -> tuple[int, list[str]] | None:
     if head.kind != "text":
         return None
     for index, row in enumerate(head.csv_rows(max_lines)):
-        postcode, lad, _ = _columns(row)
+        postcode, lad, _ = header_columns(row)
         if postcode and lad:
             return index, [c.strip() for c in row]
     return None
@@ -118,7 +118,7 @@ def load(path: Path, head: Head, workdir: Path) -> FileLoad:
         raise UnreadableFileError(path, "no header with a postcode column and a LAD code column", line=1)
     line, cells = found
     names = unique_names(cells)
-    postcode, lad, terminated = _columns(names)
+    postcode, lad, terminated = header_columns(names)
     assert postcode is not None and lad is not None  # find_header found both
     prepared = prepare_csv(path, workdir)
     lf = scan_csv_strings(prepared.path, line, names)

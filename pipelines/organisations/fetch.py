@@ -91,7 +91,9 @@ def fetch_ccs_customers(ctx: Context) -> None:
         found = ", ".join(attachment_file_name(a) for a in files) or "none"
         raise FetchError(page_url, f"the page links no customer URN list (spreadsheet attachments: {found})")
     meta = pages_state.get(base_path) or {}
-    current = {fetch_attachment(ctx, a, ctx.folder, page_url, meta, CCS_PUBLISHER, LICENCE) for a in lists}
+    current: set[Path] = set()
+    for attachment in lists:
+        current.add(fetch_attachment(ctx, attachment, ctx.folder, page_url, meta, CCS_PUBLISHER, LICENCE))
     if ctx.report.ok:
         _remove_superseded(ctx, current)
 
