@@ -19,6 +19,9 @@ Rules, written down once here:
   it deliberately as the combined authority of every E09 LAD in each vintage.
 - When a vintage has no ONS CA lookup, membership comes from combined_authorities.csv
   (the authorities in force on 31 December of the vintage year).
+- When a vintage has an ONS CA lookup but no region lookup (ONS publishes them on different
+  cycles), its districts and their regions are those of the nearest region lookup: the latest
+  one at or before it, else the earliest after it (`lad_lists_per_vintage`).
 - Population is the NOMIS "All Ages" estimate (persons) of the latest year loaded for
   the code. A region's or combined authority's population is the SUM OF ITS MEMBER
   LADs in that vintage (so CA totals follow our membership, GLA included, rather than
@@ -316,6 +319,34 @@ def lad_lookup(stg: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
     )
 
 
+def nearest_vintage(vintage: int, available: list[int]) -> int:
+    """The vintage to borrow from: the latest of `available` at or before `vintage`, else the earliest after it."""
+    before = [v for v in available if v <= vintage]
+    return max(before) if before else min(available)
+
+
+def lad_lists_per_vintage(stg: Mapping[str, pl.DataFrame]) -> tuple[pl.DataFrame, dict[int, int]]:
+    """LAD -> region rows for every vintage a region or combined-authority lookup was loaded for.
+
+    ONS publishes the two lookups on different cycles (a December 2024 region lookup, May 2023 and May 2025
+    combined-authority lookups), and the combined-authority lookup lists only the districts inside an
+    authority. A vintage with a combined-authority lookup but no region lookup therefore takes its list of
+    districts, and their regions, from the nearest region lookup (`nearest_vintage`); without this, such a
+    lookup matched no district and its authorities were lost. Returns the rows and {vintage: borrowed from}.
+    """
+    lads = lad_lookup(stg)
+    have = sorted(set(lads["vintage"].unique().to_list()))
+    wanted = set(_staging(stg, STG_LAD_CAUTH)["vintage"].unique().to_list()) - set(have)
+    if not have or not wanted:
+        return lads, {}
+    borrowed = {v: nearest_vintage(v, have) for v in sorted(wanted)}
+    extra = [
+        lads.filter(pl.col("vintage") == source).with_columns(pl.lit(v, dtype=lads.schema["vintage"]).alias("vintage"))
+        for v, source in borrowed.items()
+    ]
+    return pl.concat([lads, *extra]), borrowed
+
+
 def population_by_code(stg: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
     """(code, population, population_year): NOMIS All Ages, persons, latest year per code.
 
@@ -580,7 +611,7 @@ def build_geography(
     """
     councils = councils_reference() if councils is None else councils
     cas = combined_authorities_reference() if combined_authorities is None else combined_authorities
-    lads = lad_lookup(stg)
+    lads, _ = lad_lists_per_vintage(stg)
     pop = population_by_code(stg)
     points = centroids(stg)
     members = ca_membership(stg, lads, cas)
@@ -603,7 +634,7 @@ def _english_lad_codes(load: FileLoad, name: str) -> dict[int, set[str]]:
     if frame is None:
         return {}
     frame = frame.collect() if isinstance(frame, pl.LazyFrame) else frame
-    code = "lad_code" if name == STG_LAD_REGION else "code"
+    code = "code" if name == STG_BOUNDARY else "lad_code"
     if name == STG_BOUNDARY:
         frame = frame.filter(pl.col("level") == "lad")
     frame = frame.filter(pl.col(code).str.starts_with("E"))
@@ -638,4 +669,30 @@ def note_lookup_boundary_mismatches(loads: list[FileLoad]) -> None:
                 load.notes.append(
                     f"{len(extra)} LAD boundary(ies) have no row in the {vintage} LAD-region lookup"
                     f" (e.g. {', '.join(extra[:5])})"
+                )
+
+
+def note_borrowed_district_lists(loads: list[FileLoad]) -> None:
+    """Note, on each combined-authority lookup whose vintage has no region lookup, where its districts come from,
+    and any of its LAD codes that the borrowed list lacks (they are then in no combined authority)."""
+    regions: dict[int, set[str]] = defaultdict(set)
+    for load in loads:
+        for vintage, codes in _english_lad_codes(load, STG_LAD_REGION).items():
+            regions[vintage] |= codes
+    if not regions:
+        return
+    for load in loads:
+        for vintage, codes in sorted(_english_lad_codes(load, STG_LAD_CAUTH).items()):
+            if vintage in regions:
+                continue
+            source = nearest_vintage(vintage, sorted(regions))
+            load.notes.append(
+                f"no {vintage} LAD-region lookup loaded: the {vintage} districts and their regions are the"
+                f" {source} lookup's"
+            )
+            missing = sorted(codes - regions[source])
+            if missing:
+                load.notes.append(
+                    f"{len(missing)} LAD code(s) of this lookup are not in the {source} LAD-region lookup, so they"
+                    f" are in no combined authority (e.g. {', '.join(missing[:5])})"
                 )

@@ -107,6 +107,7 @@ def build_model(loads: list[FileLoad], aliases_path: Path | None = None) -> Mode
     tables: dict[str, pl.DataFrame] = {}
     tables |= geography.build_geography(stg)
     geography.note_lookup_boundary_mismatches(loads)
+    geography.note_borrowed_district_lists(loads)
     tables |= organisations.build_organisations(stg)
     tables |= sme_spend.build_sme_spend(stg)
     if "mart_sme_share" not in tables:

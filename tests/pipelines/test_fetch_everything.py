@@ -252,3 +252,24 @@ def test_the_fetched_urn_list_and_postcode_lookup_place_the_customers(fetched: F
     finally:
         con.close()
     assert placed == dict(POSTCODES)
+
+
+def test_every_fetched_combined_authority_lookup_reaches_the_warehouse(fetched: Fetched) -> None:
+    """The fetched region lookup is of one vintage and the CA lookups of others (config.ONS_SERVICES): each CA
+    lookup's vintage still gets its districts, so its memberships are ONS's, and the newest of them is what the
+    pages show, rather than the reference CSV's guess for the region lookup's year."""
+    ca_vintages = sorted(2000 + int(s[3:5]) for f, s, _ in config.ONS_SERVICES if "CAUTH" in s and f.endswith(".csv"))
+    con = duckdb.connect(str(fetched.warehouse), read_only=True)
+    try:
+        notes = dict(
+            con.sql(
+                "SELECT vintage, any_value(source_note) FROM dim_combined_authority"
+                " WHERE ca_code <> 'E61000001' GROUP BY vintage"
+            ).fetchall()
+        )
+        (area_vintage,) = con.sql("SELECT max(vintage) FROM dim_area WHERE area_level <> 'national'").fetchall()[0]
+    finally:
+        con.close()
+    for vintage in ca_vintages:
+        assert notes[vintage].startswith("ONS LAD to combined authority lookup"), (vintage, notes[vintage])
+    assert area_vintage == max(ca_vintages)

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.core.loading import FILE, LINE
+from pipelines.core.loading import FILE, LINE, FileLoad
 from pipelines.core.schema import Table
 from pipelines.geography import formats as ons
 from pipelines.geography import sample
@@ -235,6 +235,67 @@ def test_a_vintage_without_ons_ca_lookup_uses_the_reference_in_force_that_year()
     ca_2024 = out["dim_combined_authority"].filter(pl.col("vintage") == 2024).row(0, named=True)
     assert "no ONS lookup for this vintage" in ca_2024["source_note"]
     assert ca_2024["is_mayoral"] is False
+
+
+def ca_row(code: str, name: str, ca: str, ca_name: str, vintage: int) -> dict:
+    return {"lad_code": code, "lad_name": name, "ca_code": ca, "ca_name": ca_name, "vintage": vintage}
+
+
+def test_a_ca_lookup_without_a_region_lookup_of_its_vintage_borrows_the_nearest_district_list() -> None:
+    # As fetched today: a 2024 region lookup, 2023 and 2025 combined-authority lookups.
+    frames = base_staging()
+    frames[ons.STG_LAD_REGION] = frames[ons.STG_LAD_REGION].with_columns(pl.lit(2024, dtype=pl.Int32).alias("vintage"))
+    frames[ons.STG_LAD_CAUTH] = stg(
+        ons.STG_LAD_CAUTH,
+        [
+            ca_row("E08000003", "Manchester", "E47000001", "Greater Manchester", 2023),
+            ca_row("E08000003", "Manchester", "E47000001", "Greater Manchester", 2025),
+            ca_row("E07000008", "Cambridge", "E47000018", "New Authority", 2025),
+        ],
+    )
+    out = build(**frames)
+    assert sorted(out["dim_lad"]["vintage"].unique().to_list()) == [2023, 2024, 2025]
+    for vintage in (2023, 2025):  # every English district of the 2024 list, with its 2024 region
+        lads = out["dim_lad"].filter(pl.col("vintage") == vintage)
+        assert lads.height == 5
+        cambridge = lads.filter(pl.col("lad_code") == "E07000008").row(0, named=True)
+        assert cambridge["region_code"] == "E12000006"
+    cas_2025 = out["dim_combined_authority"].filter(pl.col("vintage") == 2025)
+    assert sorted(cas_2025["ca_code"].to_list()) == ["E47000001", "E47000018", geo.GLA_CODE]
+    new = cas_2025.filter(pl.col("ca_code") == "E47000018").row(0, named=True)
+    assert new["source_note"].startswith("ONS LAD to combined authority lookup") and new["n_lads"] == 1
+    # dim_council follows the latest vintage, whose memberships are the 2025 lookup's
+    council = out["dim_council"].filter(pl.col("council_id") == "E07000008").row(0, named=True)
+    assert (council["vintage"], council["ca_code"]) == (2025, "E47000018")
+    assert_all_schemas(out)
+
+
+def test_nearest_vintage_is_the_latest_at_or_before_else_the_earliest_after() -> None:
+    assert geo.nearest_vintage(2025, [2022, 2024]) == 2024
+    assert geo.nearest_vintage(2024, [2022, 2024]) == 2024
+    assert geo.nearest_vintage(2023, [2022, 2024]) == 2022
+    assert geo.nearest_vintage(2020, [2022, 2024]) == 2022
+
+
+def load_of(name: str, table: str, frame: pl.DataFrame) -> FileLoad:
+    return FileLoad(
+        path=Path(name), source="ons", format="t", tables={table: frame}, rejects=pl.DataFrame(), rows_read=0,
+        rows_loaded=0,
+    )  # fmt: skip
+
+
+def test_a_borrowed_district_list_and_the_codes_it_lacks_are_noted_on_the_ca_lookup() -> None:
+    regions = load_of("lad24_rgn24.csv", ons.STG_LAD_REGION, stg(ons.STG_LAD_REGION, [lad("E08000003", "M", vintage=2024)]))
+    rows = [ca_row("E08000003", "M", "E47000001", "GM", 2025), ca_row("E06000099", "New", "E47000001", "GM", 2025)]
+    cauth = load_of("lad25_cauth25.csv", ons.STG_LAD_CAUTH, stg(ons.STG_LAD_CAUTH, rows))
+    same = load_of("lad24_cauth24.csv", ons.STG_LAD_CAUTH, stg(ons.STG_LAD_CAUTH, [{**rows[0], "vintage": 2024}]))
+    geo.note_borrowed_district_lists([regions, cauth, same])
+    assert cauth.notes == [
+        "no 2025 LAD-region lookup loaded: the 2025 districts and their regions are the 2024 lookup's",
+        "1 LAD code(s) of this lookup are not in the 2024 LAD-region lookup, so they are in no combined authority"
+        " (e.g. E06000099)",
+    ]
+    assert same.notes == [] and regions.notes == []
 
 
 def test_region_population_is_the_sum_of_member_lads_not_the_nomis_region_row() -> None:
