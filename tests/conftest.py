@@ -37,6 +37,19 @@ def sample_raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def two_vintages(sample_raw: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[int, Path]]:
+    """The sample's geography and spend with an older (2018) combined-authority lookup beside the 2022 one
+    (tests/two_vintages.py), built; with {vintage: lookup CSV}."""
+    from pipelines.warehouse.build import build
+    from tests.two_vintages import write_raw
+
+    lookups = write_raw(sample_raw, tmp_path_factory.mktemp("two_vintages_raw"))
+    out = tmp_path_factory.mktemp("two_vintages_wh") / "warehouse.duckdb"
+    build(lookups[2022].parent.parent, out)
+    return out, lookups
+
+
+@pytest.fixture(scope="session")
 def fixture_warehouse(sample_raw: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     from pipelines.warehouse.build import build
 

@@ -1,9 +1,16 @@
 """Marts: tables shaped for the questions the dashboard pages ask, built once per build.
 
 The heavy lifting happens here, in DuckDB inside the new warehouse file, so a page
-only ever reads a few hundred rows. Areas are today's geography (the latest vintage of
-the ONS lookups) applied to every year, so a city region's trend compares like with like;
-`dim_area.vintage` says which vintage that is.
+only ever reads a few hundred rows.
+
+Each year is shown in the geography that fits it (`dim_year_vintage`): the latest loaded
+ONS vintage at or before the start of the financial year, else, for a year older than
+every loaded vintage, the earliest. A combined authority therefore holds the councils that
+were its members in that vintage, and an authority that did not exist yet has no spend.
+Districts are today's councils in every vintage (buyers resolve to today's councils); a
+district code a vintage lacks keeps today's region, and today's combined authority only
+where that authority existed in the vintage. `dim_area` describes each area as in the
+latest vintage that has it; `dim_area_vintage` holds each vintage's population and councils.
 
 Area levels: `national` (every buyer, UK-wide: code ALL), `region`, `combined_authority`
 (incl. the Greater London Authority) and `lad` (a council's own district).
@@ -37,13 +44,13 @@ def _area_cols() -> tuple[Column, ...]:
 DIM_AREA = Table(
     name="dim_area",
     kind="mart",
-    description="Every area a user can pick, with population and centroid (latest geography vintage).",
+    description="Every area a user can pick, as in the latest vintage that has it: population, centroid, councils.",
     key=("area_level", "area_code"),
     columns=(
         *_area_cols(),
         Column("area_name", "VARCHAR", "Area name", nullable=False),
         Column("parent_code", "VARCHAR", "Region of a combined authority or district"),
-        Column("vintage", "INTEGER", "Geography vintage (year)"),
+        Column("vintage", "INTEGER", "The latest geography vintage that has the area"),
         Column("population", "BIGINT", "Residents (mid-year estimate; sum of districts)", min=0),
         Column("longitude", "DOUBLE", "Centroid longitude (WGS84)", min=-9, max=3),
         Column("latitude", "DOUBLE", "Centroid latitude (WGS84)", min=49, max=61),
@@ -57,13 +64,60 @@ DIM_AREA = Table(
     ),
 )
 
+def _vintage_col(description: str = "ONS geography vintage (year)") -> Column:
+    return Column("vintage", "INTEGER", description, nullable=False)
+
+
+DIM_YEAR_VINTAGE = Table(
+    name="dim_year_vintage",
+    kind="mart",
+    description=(
+        "The geography vintage each financial year is shown in: the latest loaded at or before the year's start, "
+        "else the earliest loaded."
+    ),
+    key=("financial_year",),
+    columns=(
+        Column("financial_year", "VARCHAR", "Financial year any page shows", nullable=False),
+        _vintage_col("The ONS vintage its areas are"),
+        Column(
+            "basis",
+            "VARCHAR",
+            "Why that vintage",
+            nullable=False,
+            allowed=("latest loaded at or before the year", "earliest loaded (none is older than the year)"),
+        ),
+    ),
+)
+
+DIM_AREA_VINTAGE = Table(
+    name="dim_area_vintage",
+    kind="mart",
+    description="Every area in every vintage the marts apply, with its population and councils in that vintage.",
+    key=("area_level", "area_code", "vintage"),
+    columns=(
+        *_area_cols(),
+        _vintage_col(),
+        Column("population", "BIGINT", "Residents (sum of its districts in that vintage)", min=0),
+        Column("n_councils", "BIGINT", "Councils in the area in that vintage", nullable=False, min=0),
+    ),
+)
+
 BRIDGE_BUYER_AREA = Table(
     name="bridge_buyer_area",
     kind="mart",
-    description="Which areas each buyer counts in (every buyer counts in national).",
-    key=("buyer_id", "area_level", "area_code"),
+    description="Which areas each buyer counts in, per geography vintage (every buyer counts in national).",
+    key=("buyer_id", "vintage", "area_level", "area_code"),
     foreign_keys=(references("dim_buyer", "buyer_id"),),
-    columns=(Column("buyer_id", "BIGINT", "dim_buyer key", nullable=False), *_area_cols()),
+    columns=(Column("buyer_id", "BIGINT", "dim_buyer key", nullable=False), _vintage_col(), *_area_cols()),
+)
+
+BRIDGE_COUNCIL_AREA = Table(
+    name="bridge_council_area",
+    kind="mart",
+    description="Which areas each council counts in, per geography vintage.",
+    key=("council_id", "vintage", "area_level", "area_code"),
+    foreign_keys=(references("dim_council", "council_id"),),
+    columns=(Column("council_id", "VARCHAR", "dim_council key", nullable=False), _vintage_col(), *_area_cols()),
 )
 
 _SPEND_COLS = (
@@ -115,8 +169,8 @@ MART_YEARLY = Table(
             max=100,
         ),
         Column("n_councils_buying", "BIGINT", "Councils in the area that bought this year", nullable=False, min=0),
-        Column("n_councils_total", "BIGINT", "Councils in the area", nullable=False, min=0),
-        Column("population", "BIGINT", "Residents (null for national)"),
+        Column("n_councils_total", "BIGINT", "Councils in the area in the year's vintage", nullable=False, min=0),
+        Column("population", "BIGINT", "Residents of the area in the year's vintage (null for national)"),
         Column("spend_per_1000", "DOUBLE", "Spend per 1,000 residents, GBP"),
         Column("includes_provisional", "BOOLEAN", "The year holds a provisional month (see monthly)", nullable=False),
     ),
@@ -250,7 +304,7 @@ MART_EXPIRY_PIPELINE = Table(
         "The expiry pipeline: one row per awarded contract with an end date (an OCDS procurement once, from its "
         "newest notice recording an award and an end date; a notice-search record on its own), with value, "
         "incumbent, IT classification, department, and the later notices that extend or re-let it. Areas: join "
-        "mart_notice_area on notice_id."
+        "mart_expiry_area on contract_id."
     ),
     key=("contract_id",),
     foreign_keys=(references("fact_contract_notice", "notice_id"),),
@@ -327,6 +381,18 @@ MART_EXPIRY_PIPELINE = Table(
     ),
 )
 
+MART_EXPIRY_AREA = Table(
+    name="mart_expiry_area",
+    kind="mart",
+    description=(
+        "Which areas each contract of the expiry pipeline counts in: by its buyer in the geography of the year it "
+        "ends (today's for a contract still to end), else by its notice's published region."
+    ),
+    key=("contract_id", "area_level", "area_code"),
+    foreign_keys=(references("mart_expiry_pipeline", "contract_id"),),
+    columns=(Column("contract_id", "VARCHAR", "mart_expiry_pipeline key", nullable=False), *_area_cols()),
+)
+
 MART_DEPARTMENT_ADVERTISING = Table(
     name="mart_department_advertising",
     kind="mart",
@@ -365,8 +431,11 @@ MART_DEPARTMENT_ADVERTISING = Table(
 )
 
 TABLES = (
+    DIM_YEAR_VINTAGE,
+    DIM_AREA_VINTAGE,
     DIM_AREA,
     BRIDGE_BUYER_AREA,
+    BRIDGE_COUNCIL_AREA,
     MART_MONTHLY,
     MART_YEARLY,
     MART_TOP_BUYERS,
@@ -376,6 +445,7 @@ TABLES = (
     MART_MATCH_RATES,
     MART_NOTICE_AREA,
     MART_EXPIRY_PIPELINE,
+    MART_EXPIRY_AREA,
     MART_DEPARTMENT_ADVERTISING,
 )
 
@@ -385,13 +455,18 @@ STEPS: tuple[str, ...] = (
     "_latest_lad",
     "_latest_combined_authority",
     "_latest_region",
+    "_vintages",
+    "dim_year_vintage",
+    "_lad_area",
+    "_council_geo",
+    "bridge_council_area",
+    "dim_area_vintage",
     "dim_area",
     "bridge_buyer_area",
     "_buyer_month",
     "_provisional",
     "mart_marketplace_monthly",
     "mart_council_spend_yearly",
-    "_council_area",
     "mart_marketplace_yearly",
     "mart_marketplace_top_buyers",
     "_supplier_buyer",
@@ -400,6 +475,7 @@ STEPS: tuple[str, ...] = (
     "mart_buyer_match_rates",
     "mart_notice_area",
     "mart_expiry_pipeline",
+    "mart_expiry_area",
     "mart_department_advertising",
 )
 

@@ -2,8 +2,10 @@
 
 The world: three councils in two regions (Manchester in Greater Manchester, Camden in the Greater London
 Authority, Burnley in no combined authority), a central buyer, a buyer that resolved nowhere, two suppliers,
-five spend lines (one a credit note, one with no size stated) and three notices. An older geography vintage
-is present too, so every mart must use the latest one.
+five spend lines (one a credit note, one with no size stated) and three notices. Two geography vintages:
+2024, and 2014, in which Burnley was in a "Former Authority" that the 2024 geography no longer has and the
+areas had other populations. Spend of 2013/14 and 2014/15 is shown in the 2014 vintage (for 2013/14, older
+than every vintage, the earliest), the 2024/25 notices in the 2024 one.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pipelines.warehouse.schema import ALL_TABLES
 from pipelines.warehouse.validate import validate
 
 NW, LON = "E12000002", "E12000007"
-GM, GLA = "E47000001", "E61000001"
+GM, GLA, FORMER = "E47000001", "E61000001", "E47000098"
 MAN, CAM, BUR = "E08000003", "E09000007", "E07000117"
 B_MAN, B_CO, B_CAM, B_PARISH, B_TRUST = 1, 2, 3, 4, 5
 C_APR, C_MAY, C_NEXT = 11, 12, 13
@@ -29,14 +31,16 @@ ROWS: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
     "dim_region": (
         ("region_code", "vintage", "region_name", "population", "longitude", "latitude"),
         [(NW, 2024, "North West", 1000, -2.6, 54.0), (LON, 2024, "London", 400, -0.1, 51.5)]
-        + [(NW, 2020, "North West", 900, -2.6, 54.0)],
+        + [(NW, 2014, "North West", 930, -2.6, 54.0), (LON, 2014, "London", 380, -0.1, 51.5)],
     ),
     "dim_combined_authority": (
         ("ca_code", "vintage", "ca_name", "source_note", "population", "longitude", "latitude", "n_lads"),
         [
             (GM, 2024, "Greater Manchester", "ONS", 600, -2.2, 53.5, 1),
             (GLA, 2024, "Greater London Authority", "added", 400, -0.1, 51.5, 1),
-            (GM, 2020, "Greater Manchester", "ONS", 550, -2.2, 53.5, 1),
+            (GM, 2014, "Greater Manchester", "ONS", 550, -2.2, 53.5, 1),
+            (GLA, 2014, "Greater London Authority", "added", 380, -0.1, 51.5, 1),
+            (FORMER, 2014, "Former Authority", "ONS", 380, -2.3, 53.8, 1),
         ],
     ),
     "dim_lad": (
@@ -48,8 +52,12 @@ ROWS: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
             (BUR, 2024, "Burnley", "non-metropolitan district", NW, "North West", None, None, 400, -2.24, 53.79),
             (CAM, 2024, "Camden", "London borough", LON, "London", GLA, "Greater London Authority", 400)
             + (-0.16, 51.54),
-            (MAN, 2020, "Manchester", "metropolitan district", NW, "North West", GM, "Greater Manchester", 550)
+            (MAN, 2014, "Manchester", "metropolitan district", NW, "North West", GM, "Greater Manchester", 550)
             + (-2.24, 53.48),
+            (BUR, 2014, "Burnley", "non-metropolitan district", NW, "North West", FORMER, "Former Authority", 380)
+            + (-2.24, 53.79),
+            (CAM, 2014, "Camden", "London borough", LON, "London", GLA, "Greater London Authority", 380)
+            + (-0.16, 51.54),
         ],
     ),
     "dim_council": (
@@ -117,12 +125,14 @@ ROWS: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
 }
 
 
-def hand_built(path: Path) -> duckdb.DuckDBPyConnection:
+def hand_built(
+    path: Path, world: dict[str, tuple[tuple[str, ...], list[tuple]]] = ROWS
+) -> duckdb.DuckDBPyConnection:
     connection = duckdb.connect(str(path))
     for table in ALL_TABLES:
         cols = ", ".join(f'"{c.name}" {c.type}' for c in table.columns)
         connection.execute(f'CREATE TABLE "{table.name}" ({cols})')
-    for name, (columns, rows) in ROWS.items():
+    for name, (columns, rows) in world.items():
         marks = ", ".join("?" for _ in columns)
         connection.executemany(f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({marks})", rows)  # noqa: S608
     return connection
@@ -173,10 +183,22 @@ def test_marts_insert_by_name_not_position(tmp_path: Path) -> None:
     assert con.sql("SELECT spend, sme_spend FROM m").fetchall() == [(10.0, 3.0)]
 
 
-def test_dim_area_is_the_latest_vintage_with_council_counts(con: duckdb.DuckDBPyConnection) -> None:
+def test_each_year_is_shown_in_the_latest_vintage_at_or_before_it_else_the_earliest(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    assert rows(con, "dim_year_vintage", "financial_year, vintage, basis") == [
+        ("2013/14", 2014, "earliest loaded (none is older than the year)"),
+        ("2014/15", 2014, "latest loaded at or before the year"),
+        ("2024/25", 2024, "latest loaded at or before the year"),
+    ]
+
+
+def test_dim_area_describes_each_area_as_its_latest_vintage_has_it(con: duckdb.DuckDBPyConnection) -> None:
+    """The former authority stays pickable, described by 2014, the last vintage that has it."""
     got = rows(con, "dim_area", "area_level, area_code, area_name, parent_code, vintage, population, n_councils")
     assert got == ordered(
         [
+            ("combined_authority", FORMER, "Former Authority", NW, 2014, 380, 1),
             ("combined_authority", GM, "Greater Manchester", NW, 2024, 600, 1),
             ("combined_authority", GLA, "Greater London Authority", LON, 2024, 400, 1),
             ("lad", BUR, "Burnley", NW, 2024, 400, 1),
@@ -189,8 +211,44 @@ def test_dim_area_is_the_latest_vintage_with_council_counts(con: duckdb.DuckDBPy
     )
 
 
+def test_area_vintages_hold_each_vintage_s_population_and_councils(con: duckdb.DuckDBPyConnection) -> None:
+    got = rows(con, "dim_area_vintage WHERE area_level IN ('region', 'combined_authority')", "*")
+    assert got == ordered(
+        [
+            ("combined_authority", FORMER, 2014, 380, 1),
+            ("combined_authority", GLA, 2014, 380, 1),
+            ("combined_authority", GLA, 2024, 400, 1),
+            ("combined_authority", GM, 2014, 550, 1),
+            ("combined_authority", GM, 2024, 600, 1),
+            ("region", LON, 2014, 380, 1),
+            ("region", LON, 2024, 400, 1),
+            ("region", NW, 2014, 930, 2),
+            ("region", NW, 2024, 1000, 2),
+        ]
+    )
+    # districts are today's in every vintage, with today's population
+    assert rows(con, "dim_area_vintage WHERE area_code = 'E07000117'", "*") == [
+        ("lad", BUR, 2014, 400, 1),
+        ("lad", BUR, 2024, 400, 1),
+    ]
+
+
+def test_councils_count_in_the_areas_of_each_vintage(con: duckdb.DuckDBPyConnection) -> None:
+    burnley = rows(con, f"bridge_council_area WHERE council_id = '{BUR}'", "vintage, area_level, area_code")
+    assert burnley == ordered(
+        [(v, "national", "ALL") for v in (2014, 2024)]
+        + [(v, "region", NW) for v in (2014, 2024)]
+        + [(v, "lad", BUR) for v in (2014, 2024)]
+        + [(2014, "combined_authority", FORMER)]
+    )
+
+
 def test_bridge_puts_each_buyer_in_national_and_its_own_areas(con: duckdb.DuckDBPyConnection) -> None:
-    assert rows(con, "bridge_buyer_area", "buyer_id, area_level, area_code") == [
+    assert rows(con, "bridge_buyer_area WHERE vintage = 2014", "buyer_id, area_level, area_code") == rows(
+        con, "bridge_buyer_area WHERE vintage = 2024", "buyer_id, area_level, area_code"
+    )
+    assert rows(con, "bridge_buyer_area", "DISTINCT vintage") == [(2014,), (2024,)]
+    assert rows(con, "bridge_buyer_area WHERE vintage = 2024", "buyer_id, area_level, area_code") == [
         (1, "combined_authority", GM),
         (1, "lad", MAN),
         (1, "national", "ALL"),
@@ -240,16 +298,17 @@ def test_yearly_mart_shares_councils_and_spend_per_head(con: duckdb.DuckDBPyConn
     )
     man = (140.0, 90.0, 50.0, 0.0, 3, 1, 64.2857)
     cam = (20.0, 0.0, 0.0, 20.0, 1, 1, None)
+    # regions and authorities with their 2014 populations (the years' vintage); districts with today's
     assert got == ordered(
         [
-            ("combined_authority", GLA, "2014/15", *cam, 1, 1, 400, 50.0),
-            ("combined_authority", GM, "2013/14", *man, 1, 1, 600, 233.3333),
+            ("combined_authority", GLA, "2014/15", *cam, 1, 1, 380, 52.6316),
+            ("combined_authority", GM, "2013/14", *man, 1, 1, 550, 254.5455),
             ("lad", CAM, "2014/15", *cam, 1, 1, 400, 50.0),
             ("lad", MAN, "2013/14", *man, 1, 1, 600, 233.3333),
             ("national", "ALL", "2013/14", 170.0, 120.0, 50.0, 0.0, 4, 2, 70.5882, 1, 3, None, None),
             ("national", "ALL", "2014/15", *cam, 1, 3, None, None),
-            ("region", LON, "2014/15", *cam, 1, 1, 400, 50.0),
-            ("region", NW, "2013/14", *man, 1, 2, 1000, 140.0),
+            ("region", LON, "2014/15", *cam, 1, 1, 380, 52.6316),
+            ("region", NW, "2013/14", *man, 1, 2, 930, 150.5376),
         ],
     )
 
@@ -291,7 +350,9 @@ def test_top_suppliers_mart_takes_the_majority_size_flag(con: duckdb.DuckDBPyCon
 
 
 def test_never_bought_lists_councils_without_spend_in_each_of_their_areas(con: duckdb.DuckDBPyConnection) -> None:
+    """Burnley also counts in the former authority it was in in 2014, the last vintage that has that authority."""
     assert rows(con, "mart_councils_never_bought", "area_level, area_code, council_id, official_name, ca_name") == [
+        ("combined_authority", FORMER, BUR, "Burnley Borough Council", None),
         ("lad", BUR, BUR, "Burnley Borough Council", None),
         ("national", "ALL", BUR, "Burnley Borough Council", None),
         ("region", NW, BUR, "Burnley Borough Council", None),
@@ -350,3 +411,53 @@ def test_with_the_default_two_months_every_month_of_this_small_world_is_provisio
     con: duckdb.DuckDBPyConnection,
 ) -> None:
     assert rows(con, "mart_marketplace_monthly", "DISTINCT is_provisional") == [(True,)]
+
+
+def moved_world() -> dict[str, tuple[tuple[str, ...], list[tuple]]]:
+    """Manchester in the former authority in 2014 (in Greater Manchester in 2024), and one awarded contract of
+    Manchester's, published in 2013/14 and ending in 2030."""
+    columns, lads = ROWS["dim_lad"]
+    moved = [r[:6] + (FORMER, "Former Authority") + r[8:] if (r[0], r[1]) == (MAN, 2014) else r for r in lads]
+    notice_columns, notices = ROWS["fact_contract_notice"]
+    extra = ("awarded_date", "contract_end", "is_it", "it_rule", "source")
+    contract = ("n4", "ocds", "Manchester City Council", dt.date(2013, 6, 3), None, "n.jsonl", 4)
+    contract += (dt.date(2013, 6, 1), "2013/14", True, dt.date(2013, 6, 1), dt.date(2030, 5, 31), True, "cpv")
+    contract += ("contracts_finder",)
+    padded = [r + (None, None, False, "cpv", "contracts_finder") for r in notices]
+    return {
+        **ROWS,
+        "dim_lad": (columns, moved),
+        "fact_contract_notice": (notice_columns + extra, [*padded, contract]),
+    }
+
+
+def test_spend_follows_the_membership_of_its_year_s_vintage(tmp_path: Path) -> None:
+    """Manchester's 2013/14 spend counts in the former authority it was in then, and Greater Manchester, which
+    had no member buying that year, shows none."""
+    con = hand_built(tmp_path / "moved.duckdb", moved_world())
+    marts.build_marts(con)
+    cas = rows(con, "mart_marketplace_yearly WHERE area_level = 'combined_authority'", "area_code, financial_year, spend")
+    assert cas == [(FORMER, "2013/14", 140.0), (GLA, "2014/15", 20.0)]
+    assert rows(con, "dim_area_vintage WHERE area_code = 'E47000098'", "vintage, n_councils") == [(2014, 2)]
+    # the notice of 2024/25 is in Greater Manchester, the 2024 authority
+    assert rows(con, "mart_notice_area WHERE notice_id = 'n1' AND area_level = 'combined_authority'", "area_code") == [
+        (GM,)
+    ]
+
+
+def test_a_contract_counts_in_the_area_of_the_year_it_ends(tmp_path: Path) -> None:
+    """Published in 2013/14 while Manchester was in the former authority, ending in 2030: the notice counts in the
+    former authority, the contract coming up for renewal in Greater Manchester, which will re-let it."""
+    con = hand_built(tmp_path / "expiry.duckdb", moved_world())
+    marts.build_marts(con)
+    notice = rows(con, "mart_notice_area WHERE notice_id = 'n4'", "area_level, area_code")
+    assert notice == [("combined_authority", FORMER), ("lad", MAN), ("national", "ALL"), ("region", NW)]
+    contract = rows(con, "mart_expiry_area", "contract_id, area_level, area_code")
+    assert contract == [
+        ("notice:n4", "combined_authority", GM),
+        ("notice:n4", "lad", MAN),
+        ("notice:n4", "national", "ALL"),
+        ("notice:n4", "region", NW),
+    ]
+    problems = [p for p in validate(con, tuple(t for t in ALL_TABLES if t.name in marts.STEPS)) if "references" in p]
+    assert problems == []
