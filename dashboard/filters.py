@@ -55,17 +55,26 @@ class Filters:
 
 
 def area_choices(frame: pl.DataFrame) -> list[Area]:
-    """Areas with unique labels (a region and a combined authority can share a name). Names are third-party
-    text, cleaned for display once here (safe_text.for_display), since every page's sentences carry them."""
+    """Areas with unique labels. A region and a combined authority can share a name, and so can an authority
+    of an earlier geography and today's (North East, 2018 and 2024): the level, then 'until <vintage>' for an
+    area today's geography no longer has, then the ONS code tell them apart. Names are third-party text,
+    cleaned for display once here (safe_text.for_display), since every page's sentences carry them."""
     names = [for_display(name) for name in frame["area_name"].to_list()]
-    areas = []
+    labels = []
     for row, name in zip(frame.iter_rows(named=True), names, strict=True):
-        if row["area_level"] == "national":
-            label = NATIONAL_LABEL
-        elif names.count(name) > 1:
-            label = f"{name} ({LEVEL_NAMES[row['area_level']]})"
-        else:
-            label = name
+        level = row["area_level"]
+        if level == "national":
+            labels.append(NATIONAL_LABEL)
+            continue
+        label = f"{name} ({LEVEL_NAMES[level]})" if names.count(name) > 1 else name
+        last, latest = row.get("last_vintage"), row.get("latest_vintage")
+        if last is not None and latest is not None and last < latest:
+            label = f"{label[:-1]}, until {last})" if label.endswith(")") else f"{name} (until {last})"
+        labels.append(label)
+    areas = []
+    for row, name, label in zip(frame.iter_rows(named=True), names, labels, strict=True):
+        if labels.count(label) > 1:
+            label = f"{label} [{row['area_code']}]"
         areas.append(Area(row["area_level"], row["area_code"], name, label))
     return areas
 

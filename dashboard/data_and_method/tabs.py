@@ -87,6 +87,10 @@ def sources(build: Build) -> None:
         filters=None,
         extra=build.stamp,
     )
+    vintages = db.query("data_year_vintages")
+    if vintages.height:
+        st.markdown("**The geography each year is shown in** (ONS vintage of regions and combined authorities)")
+        build.table(vintages, "data_year_vintages", "geography vintage per year", "dim_year_vintage")
     superseded = db.query("data_sme_superseded")
     if superseded.height:
         st.markdown("**SME annex years published twice** (the later file is kept)")

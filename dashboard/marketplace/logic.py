@@ -296,20 +296,40 @@ def map_coverage(areas: pl.DataFrame, years: pl.DataFrame, area: Area, span_text
 def population_note(population_year: int | None) -> str:
     if population_year is None:
         return "No population estimate is loaded, so spend per head cannot be shown."
-    return f"Residents: the mid-{population_year} population estimate, used for every year shown."
-
-
-def geography_note(area_vintage: int | None, boundary_vintage: int | None) -> str:
-    """Which geography the areas are: the latest vintage loaded, applied to every year shown (like with like)."""
-    if area_vintage is None:
-        return "No ONS area lookup is loaded, so no buyer is placed in a region or city region."
-    text = (
-        f"Areas are ONS's {area_vintage} geography, applied to every year shown, so a city region's figures "
-        "compare like with like: a council counts in the region and combined authority it was in in "
-        f"{area_vintage}, in every year."
+    return (
+        f"Residents: the mid-{population_year} population estimate of each district, summed over the area's "
+        "members in each year's geography."
     )
-    if boundary_vintage is not None and boundary_vintage != area_vintage:
-        text += f" Outlines are drawn from the {boundary_vintage} boundaries."
+
+
+def geography_note(spans: pl.DataFrame) -> str:
+    """Which ONS geography each year shown is in (geography_vintage): the latest vintage loaded at or before the
+    year, else the earliest, so a council counts in the authority it was a member of then."""
+    if not spans.height:
+        return "No ONS area lookup is loaded, so no buyer is placed in a region or city region."
+    rows = list(spans.iter_rows(named=True))
+    boundary = rows[0]["boundary_vintage"]
+    if len(rows) == 1 and rows[0]["n_loaded"] == 1:
+        vintage = rows[0]["vintage"]
+        text = (
+            f"Areas are ONS's {vintage} geography, the only one loaded, so it is applied to every year shown: "
+            f"a council counts in the region and combined authority it was in in {vintage}."
+        )
+    else:
+        parts = []
+        for row in rows:
+            years = year_span(row["first_year"], row["last_year"])
+            older = " (no older geography is loaded)" if row["older_than_vintage"] else ""
+            parts.append(f"{years} in the {row['vintage']} geography{older}")
+        text = (
+            "Each year is shown in the ONS geography of its time: "
+            + "; ".join(parts)
+            + ". A council counts in the combined authority it was a member of then, and an authority that did "
+            "not exist yet has no spend."
+        )
+    vintages = {row["vintage"] for row in rows}
+    if boundary is not None and vintages != {boundary}:
+        text += f" Outlines are drawn from the {boundary} boundaries."
     return text
 
 

@@ -1,34 +1,55 @@
 -- The map: one row per area of the chosen level (every region, every combined authority, or the councils
--- inside the selected area), with marketplace measures over the year range and its boundary when there is one.
--- Areas with no spend are kept (spend 0) so the map shows them too. Buying organisations are distinct buyer
--- names after resolution (spelling variants of one council count once) over the whole range.
-WITH areas AS (
-    SELECT area_code, area_name, population, longitude, latitude
-    FROM dim_area
-    WHERE area_level = $level
-      AND (
-          $level <> 'lad'
-          OR $area_level = 'national'
-          OR area_code IN (
-              SELECT lad_code FROM dim_council
-              WHERE lad_code IS NOT NULL
-                AND (($area_level = 'region' AND region_code = $area_code)
-                  OR ($area_level = 'combined_authority' AND ca_code = $area_code)
-                  OR ($area_level = 'lad' AND lad_code = $area_code))
-          )
-      )
+-- inside the selected area) in the geographies the range of years is shown in (dim_year_vintage), with
+-- marketplace measures over the year range and its boundary when there is one; population is the area's in
+-- the latest of those geographies that has it. Areas with no spend are kept (spend 0) so the map shows them
+-- too. Buying organisations are distinct buyer names after resolution (spelling variants of one council count
+-- once) over the whole range. The councils of a selected area count only the years they were in it (in that
+-- year's geography), so the map never gives an area spend from a year its council was elsewhere.
+WITH vintages AS (
+    SELECT DISTINCT vintage FROM dim_year_vintage WHERE financial_year BETWEEN $fy_from AND $fy_to
+),
+member_years AS (
+    SELECT c.lad_code AS area_code, y.financial_year
+    FROM dim_year_vintage y
+    JOIN bridge_council_area b ON b.vintage = y.vintage
+    JOIN dim_council c ON c.council_id = b.council_id
+    WHERE c.lad_code IS NOT NULL AND b.area_level = $area_level AND b.area_code = $area_code
+      AND y.financial_year BETWEEN $fy_from AND $fy_to
+),
+counted AS (
+    SELECT area_code, financial_year FROM member_years
+    WHERE $level = 'lad' AND $area_level <> 'national'
+),
+in_range AS (
+    SELECT area_code, arg_max(population, vintage) AS population
+    FROM dim_area_vintage
+    WHERE area_level = $level AND vintage IN (SELECT vintage FROM vintages)
+    GROUP BY area_code
+),
+areas AS (
+    SELECT d.area_code, d.area_name, r.population, d.longitude, d.latitude
+    FROM in_range r JOIN dim_area d ON d.area_level = $level AND d.area_code = r.area_code
+    WHERE $level <> 'lad'
+       OR $area_level = 'national'
+       OR d.area_code IN (
+           SELECT c.lad_code FROM bridge_council_area b JOIN dim_council c USING (council_id)
+           WHERE c.lad_code IS NOT NULL AND b.area_level = $area_level AND b.area_code = $area_code
+             AND b.vintage IN (SELECT vintage FROM vintages)
+       )
 ),
 spend AS (
     SELECT area_code, sum(spend) AS spend, sum(sme_spend) AS sme_spend, sum(large_spend) AS large_spend,
            sum(unknown_size_spend) AS unknown_size_spend
     FROM mart_marketplace_yearly
     WHERE area_level = $level AND financial_year BETWEEN $fy_from AND $fy_to
+      AND ($level <> 'lad' OR $area_level = 'national' OR (area_code, financial_year) IN (SELECT * FROM counted))
     GROUP BY area_code
 ),
 buyers AS (
     SELECT area_code, count(DISTINCT buyer_name) AS n_buyers
     FROM mart_marketplace_top_buyers
     WHERE area_level = $level AND financial_year BETWEEN $fy_from AND $fy_to
+      AND ($level <> 'lad' OR $area_level = 'national' OR (area_code, financial_year) IN (SELECT * FROM counted))
     GROUP BY area_code
 ),
 shapes AS (

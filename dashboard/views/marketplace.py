@@ -76,8 +76,7 @@ map_col.pydeck_chart(
 )
 key_col.vega_lite_chart(ui.spec(view.legend.build, *view.legend.args), alt=view.legend.alt)
 key_col.caption(plain_sentence(f"{view.caption} {logic.map_coverage(areas, years, area, span)}"))
-geography = db.query("geography_vintage").row(0, named=True)
-key_col.caption(plain_sentence(logic.geography_note(geography["area_vintage"], geography["boundary_vintage"])))
+key_col.caption(plain_sentence(logic.geography_note(db.query("geography_vintage", **window))))
 if measure.column == "spend_per_1000":
     key_col.caption(plain_sentence(logic.population_note(db.query("population_year")["population_year"][0])))
 ui.numbers_table(view.table, key="market_map", label="Show the map's numbers as a table")

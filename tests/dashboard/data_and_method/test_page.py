@@ -367,3 +367,24 @@ def test_sources_show_no_fetch_block_when_nothing_was_fetched(wh: Path) -> None:
     at = run_page("data")
     assert not at.exception
     assert "Last fetch of each source" not in texts(at)
+
+
+def test_sources_list_the_geography_vintage_of_every_year(wh: Path) -> None:
+    """Every financial year a page shows, with the vintage the rule gives (computed here from dim_lad's vintages:
+    the latest at or before the year's start, else the earliest)."""
+    at = run_page("data")
+    assert not at.exception
+    got = read_csv_download(download(at, "data_year_vintages_csv"))
+    years = independent(
+        wh,
+        """SELECT financial_year FROM dim_spend_code UNION SELECT financial_year FROM mart_sme_share
+           UNION SELECT financial_year FROM fact_contract_notice WHERE financial_year IS NOT NULL ORDER BY 1""",
+    )["financial_year"].to_list()
+    vintages = sorted(independent(wh, "SELECT DISTINCT vintage FROM dim_lad")["vintage"].to_list())
+
+    def rule(year: str) -> int:
+        before = [v for v in vintages if v <= int(year[:4])]
+        return max(before) if before else min(vintages)
+
+    assert got["financial_year"].to_list() == years
+    assert got["vintage"].to_list() == [rule(y) for y in years]

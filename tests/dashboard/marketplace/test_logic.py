@@ -165,7 +165,10 @@ def test_map_coverage_says_what_the_map_counts_of_the_whole() -> None:
 
 
 def test_population_note_names_the_estimate_year() -> None:
-    assert logic.population_note(2021) == "Residents: the mid-2021 population estimate, used for every year shown."
+    assert logic.population_note(2021) == (
+        "Residents: the mid-2021 population estimate of each district, summed over the area's members in each "
+        "year's geography."
+    )
     assert "cannot be shown" in logic.population_note(None)
 
 
@@ -176,9 +179,39 @@ def test_map_coverage_names_the_area_as_written() -> None:
     assert "spend by ![x](http://127.0.0.1:9/x.png) buyers" in note
 
 
-def test_geography_note_names_the_vintage_and_a_different_boundary_vintage() -> None:
-    note = logic.geography_note(2025, 2025)
-    assert note.startswith("Areas are ONS's 2025 geography, applied to every year shown")
-    assert "in 2025, in every year" in note and "Outlines" not in note
-    assert logic.geography_note(2025, 2024).endswith("Outlines are drawn from the 2024 boundaries.")
-    assert "No ONS area lookup is loaded" in logic.geography_note(None, None)
+def spans(*rows: tuple[int, str, str, bool], n_loaded: int | None = None, boundary: int | None = 2025) -> pl.DataFrame:
+    return pl.DataFrame(
+        [
+            {"vintage": v, "first_year": a, "last_year": b, "older_than_vintage": older}
+            | {"n_loaded": n_loaded or len(rows), "boundary_vintage": boundary}
+            for v, a, b, older in rows
+        ]
+    )
+
+
+def test_geography_note_with_one_vintage_says_it_is_applied_to_every_year() -> None:
+    note = logic.geography_note(spans((2025, "2013/14", "2025/26", True)))
+    assert note.startswith("Areas are ONS's 2025 geography, the only one loaded, so it is applied to every year")
+    assert "it was in in 2025." in note and "Outlines" not in note
+    assert logic.geography_note(spans((2025, "2013/14", "2025/26", True), boundary=2024)).endswith(
+        "Outlines are drawn from the 2024 boundaries."
+    )
+    assert "No ONS area lookup is loaded" in logic.geography_note(pl.DataFrame())
+
+
+def test_geography_note_names_the_vintage_of_each_span_of_years() -> None:
+    note = logic.geography_note(
+        spans((2023, "2013/14", "2023/24", True), (2024, "2024/25", "2024/25", False), (2025, "2025/26", "2025/26", False))
+    )
+    assert note.startswith(
+        "Each year is shown in the ONS geography of its time: 2013/14 to 2023/24 in the 2023 geography (no older"
+        " geography is loaded); 2024/25 in the 2024 geography; 2025/26 in the 2025 geography."
+    )
+    assert "an authority that did not exist yet has no spend" in note
+    assert note.endswith("Outlines are drawn from the 2025 boundaries.")
+    # a range inside one vintage, with others loaded: still says which
+    one = logic.geography_note(spans((2024, "2024/25", "2024/25", False), n_loaded=3, boundary=2024))
+    assert one.startswith("Each year is shown in the ONS geography of its time: 2024/25 in the 2024 geography.")
+    assert "Outlines" not in one
+
+

@@ -383,4 +383,4 @@ def test_the_map_says_which_geography_vintage_its_areas_are(wh: Path) -> None:
     assert not at.exception
     vintage = independent(wh, "SELECT max(vintage) AS v FROM dim_lad")["v"][0]
     note = next(as_read(c.value) for c in at.caption if as_read(c.value).startswith("Areas are ONS's "))
-    assert note.startswith(f"Areas are ONS's {vintage} geography, applied to every year shown")
+    assert note.startswith(f"Areas are ONS's {vintage} geography, the only one loaded, so it is applied to every")
