@@ -42,6 +42,8 @@ CHART_SELECTORS = [
     '[data-testid="stDataFrame"] canvas',
 ]
 CHART = ", ".join(CHART_SELECTORS)
+#: A page that will draw no chart: an exception, or the dashboard's "warehouse cannot be read" page.
+STOPPED = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 #: Issue 13: every page's first chart within this multiple of the floor's.
 TARGET = 1.25
 
@@ -77,8 +79,11 @@ def time_to_chart(browser, url: str) -> tuple[float, str]:
         tab = context.new_page()
         tab.add_init_script(PROBE)
         tab.goto(url, wait_until="commit")
-        tab.wait_for_function("window.__firstChart !== null", timeout=120_000, polling=100)
+        tab.wait_for_function(f"window.__firstChart !== null || !!document.querySelector({STOPPED!r})", timeout=120_000)
         probe = tab.evaluate("window.__firstChart")
+        if probe is None:  # an error page: a stale warehouse (rebuild it) or a page that raised
+            shown = tab.locator("section.main, [data-testid='stMain']").first.inner_text()[:400]
+            raise SystemExit(f"{url} shows no chart, but:\n{shown}")
         return probe["painted"] / 1000, probe["selector"]
     finally:
         context.close()
