@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.conftest import free_port, wait_until_healthy  # noqa: E402
+from tests.browser.conftest import free_port, free_ports_in_a_row, wait_until_healthy  # noqa: E402
 
 PAGES = ["", "sme-spend", "marketplace", "ministers", "contracts", "data"]
 AREAS = ["All areas (UK-wide)", "Greater Manchester", "North West", "Greater London Authority"]
@@ -129,12 +129,12 @@ def measure(url: str, k: int, seconds: float, dashboard: bool) -> dict:
 
 
 def through_proxy(warehouse: Path | None, replicas: int, seconds: float) -> dict:
-    port, first = free_port(), free_port()
+    port, first = free_port(), free_ports_in_a_row(replicas)
     log_dir = Path(tempfile.mkdtemp(prefix="bench-serve-"))
     env = {**os.environ, **({"PROCUREMENT_WAREHOUSE": str(warehouse)} if warehouse else {})}
     proc = subprocess.Popen(
         [sys.executable, "scripts/serve_replicas.py", "--replicas", str(replicas), "--port", str(port),
-         "--first-replica-port", str(first + 1), "--log-dir", str(log_dir), "--",
+         "--first-replica-port", str(first), "--log-dir", str(log_dir), "--",
          "--server.enableAgentApi", "true", "--browser.gatherUsageStats", "false"],  # fmt: skip
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
@@ -143,7 +143,8 @@ def through_proxy(warehouse: Path | None, replicas: int, seconds: float) -> dict
         wait_until_healthy(url, proc, timeout=180)
         return measure(url, 20, seconds, dashboard=True)
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=60)
 
 

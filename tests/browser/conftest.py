@@ -59,6 +59,27 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def free_ports_in_a_row(n: int, tries: int = 50) -> int:
+    """The first of `n` consecutive ports that are all free now (scripts/serve_replicas.py numbers its replicas
+    up from one port; `free_port() + 1` was taken once in a run, and the replica exited 'Port ... is not
+    available')."""
+    for _ in range(tries):
+        first = free_port()
+        socks = []
+        try:
+            for port in range(first, first + n):
+                sock = socket.socket()
+                socks.append(sock)
+                sock.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
+        finally:
+            for sock in socks:
+                sock.close()
+    raise RuntimeError(f"no {n} consecutive free ports found in {tries} tries")
+
+
 def wait_until_healthy(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import ROOT, free_port
+from tests.browser.conftest import ROOT, free_port, free_ports_in_a_row
 from tests.dashboard.conftest import as_read
 
 pytestmark = pytest.mark.slow
@@ -46,7 +46,7 @@ def texts(node: dict) -> str:
 
 class Proxy:
     def __init__(self, warehouse: Path, log_dir: Path) -> None:
-        self.port, first = free_port(), free_port()
+        self.port, first = free_port(), free_ports_in_a_row(2)
         self.replica_ports = [first, first + 1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_dir = log_dir
