@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.browser import PROBE  # noqa: E402
+from benchmarks.browser import PROBE, STOPPED  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PAGE_PATHS, VIEWPORT, Server  # noqa: E402
 
 RESOURCES = (
@@ -44,8 +44,10 @@ def timeline(browser, url: str) -> dict:
         tab.on("websocket", lambda ws: ws.on("framereceived", lambda p: frames.append((time.perf_counter(), len(p)))))
         started = time.perf_counter()
         tab.goto(url, wait_until="commit")
-        tab.wait_for_function("window.__firstChart !== null", timeout=120_000, polling=100)
+        tab.wait_for_function(f"window.__firstChart !== null || !!document.querySelector({STOPPED!r})", timeout=120_000)
         probe = tab.evaluate("window.__firstChart")
+        if probe is None:  # an error page: a stale warehouse (rebuild it) or a page that raised
+            raise SystemExit(f"{url} shows no chart, but an error: rebuild the warehouse or see the server log")
         chunks = tab.evaluate(RESOURCES)
         # Frame times are on Python's clock from just before navigation; the probe's are on the page's clock
         # from navigation start. The offset between the two is a few ms (the goto call), small beside the gaps.

@@ -29,13 +29,7 @@ in_range AS (
 areas AS (
     SELECT d.area_code, d.area_name, r.population, d.longitude, d.latitude
     FROM in_range r JOIN dim_area d ON d.area_level = $level AND d.area_code = r.area_code
-    WHERE $level <> 'lad'
-       OR $area_level = 'national'
-       OR d.area_code IN (
-           SELECT c.lad_code FROM bridge_council_area b JOIN dim_council c USING (council_id)
-           WHERE c.lad_code IS NOT NULL AND b.area_level = $area_level AND b.area_code = $area_code
-             AND b.vintage IN (SELECT vintage FROM vintages)
-       )
+    WHERE $level <> 'lad' OR $area_level = 'national' OR d.area_code IN (SELECT area_code FROM member_years)
 ),
 spend AS (
     SELECT area_code, sum(spend) AS spend, sum(sme_spend) AS sme_spend, sum(large_spend) AS large_spend,

@@ -325,26 +325,28 @@ def nearest_vintage(vintage: int, available: list[int]) -> int:
     return max(before) if before else min(available)
 
 
-def lad_lists_per_vintage(stg: Mapping[str, pl.DataFrame]) -> tuple[pl.DataFrame, dict[int, int]]:
+def lad_lists_per_vintage(stg: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
     """LAD -> region rows for every vintage a region or combined-authority lookup was loaded for.
 
     ONS publishes the two lookups on different cycles (a December 2024 region lookup, May 2023 and May 2025
     combined-authority lookups), and the combined-authority lookup lists only the districts inside an
     authority. A vintage with a combined-authority lookup but no region lookup therefore takes its list of
     districts, and their regions, from the nearest region lookup (`nearest_vintage`); without this, such a
-    lookup matched no district and its authorities were lost. Returns the rows and {vintage: borrowed from}.
+    lookup matched no district and its authorities were lost. (note_borrowed_district_lists says so on the
+    files.)
     """
     lads = lad_lookup(stg)
     have = sorted(set(lads["vintage"].unique().to_list()))
     wanted = set(_staging(stg, STG_LAD_CAUTH)["vintage"].unique().to_list()) - set(have)
     if not have or not wanted:
-        return lads, {}
-    borrowed = {v: nearest_vintage(v, have) for v in sorted(wanted)}
+        return lads
     extra = [
-        lads.filter(pl.col("vintage") == source).with_columns(pl.lit(v, dtype=lads.schema["vintage"]).alias("vintage"))
-        for v, source in borrowed.items()
+        lads.filter(pl.col("vintage") == nearest_vintage(v, have)).with_columns(
+            pl.lit(v, dtype=lads.schema["vintage"]).alias("vintage")
+        )
+        for v in sorted(wanted)
     ]
-    return pl.concat([lads, *extra]), borrowed
+    return pl.concat([lads, *extra])
 
 
 def population_by_code(stg: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
@@ -611,7 +613,7 @@ def build_geography(
     """
     councils = councils_reference() if councils is None else councils
     cas = combined_authorities_reference() if combined_authorities is None else combined_authorities
-    lads, _ = lad_lists_per_vintage(stg)
+    lads = lad_lists_per_vintage(stg)
     pop = population_by_code(stg)
     points = centroids(stg)
     members = ca_membership(stg, lads, cas)
