@@ -7,7 +7,8 @@ session, then for `--seconds` switches pages and filters at random, one request 
 page run; the script reports per-run latency (median, p95) and runs per second for each K, for the dashboard and,
 in the same run on the same machine, for the floor (benchmarks/floor_app.py: a bare page with one chart, rerun
 the same way), and their ratios. Targets (issue 13): at K = 20 the dashboard's p95 within 2x of the floor's, and
-its runs per second at least 0.5x the floor's.
+its runs per second at least 0.5x the floor's. Each server's resident memory after each K is reported too
+(rss_mb_after), so a change that trades memory for speed shows what it costs.
 
 --proxy also serves the dashboard through scripts/serve (Caddy, sticky sessions) with 1 and then 2 replicas and
 reports runs per second at K = 20 for each. --first-start times scripts/run from no warehouse (dependencies
@@ -61,6 +62,15 @@ class Served:
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
         wait_until_healthy(self.url, self.proc)
+
+    def rss_mb(self) -> float | None:
+        """The server's resident memory now, in MB (Linux: /proc), or None where it cannot be read."""
+        try:
+            status = Path(f"/proc/{self.proc.pid}/status").read_text()
+        except OSError:
+            return None
+        kb = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), None)
+        return round(kb / 1024, 1) if kb is not None else None
 
     def stop(self) -> None:
         os.killpg(self.proc.pid, signal.SIGTERM)
@@ -191,8 +201,8 @@ def main() -> int:
     floor, app = Served("benchmarks/floor_app.py", None), Served("dashboard/app.py", args.warehouse)
     try:
         for k in args.k:
-            f = measure(floor.url, k, args.seconds, dashboard=False)
-            d = measure(app.url, k, args.seconds, dashboard=True)
+            f = measure(floor.url, k, args.seconds, dashboard=False) | {"rss_mb_after": floor.rss_mb()}
+            d = measure(app.url, k, args.seconds, dashboard=True) | {"rss_mb_after": app.rss_mb()}
             ratio = {
                 "p95_vs_floor": round(d["p95_s"] / f["p95_s"], 2) if d["p95_s"] and f["p95_s"] else None,
                 "runs_per_s_vs_floor": round(d["runs_per_s"] / f["runs_per_s"], 2) if f["runs_per_s"] else None,
