@@ -8,6 +8,7 @@ import altair as alt
 import polars as pl
 import polars.selectors as cs
 import streamlit as st
+from streamlit import dataframe_util
 
 from dashboard import db, export
 from dashboard.figure import Figure, alt_with_finding
@@ -193,7 +194,36 @@ def _for_chart(value: object) -> object:
 @st.cache_data(show_spinner=False, max_entries=1000, ttl=3600)
 def _spec(name: str, _builder: Callable[..., alt.TopLevelMixin], args: tuple, kwargs: dict) -> dict:
     # The builders are unit-tested; skipping Altair's schema validation halves the time to a spec.
-    return _builder(*args, **kwargs).to_dict(validate=False)
+    return with_arrow_datasets(_builder(*args, **kwargs).to_dict(validate=False))
+
+
+def with_arrow_datasets(vega: dict) -> dict:
+    """The spec with each named dataset of records as Arrow IPC bytes, as st.vega_lite_chart sends it.
+
+    Given records, st.vega_lite_chart converts each dataset to Arrow (through pandas) on every call, in
+    every session; given bytes, it passes them straight to the browser. Converting once, here, keeps that
+    work in the cross-session cache: it was about a tenth of the server's time per page run under load
+    (benchmarks/concurrency.py, profiled). The bytes come from the function Streamlit itself calls on the
+    records, so the browser receives exactly what it did before. GeoJSON/TopoJSON payloads (not lists of
+    plain records) are left as they are, as Streamlit leaves them in the spec.
+    """
+    datasets = vega.get("datasets")
+    if not isinstance(datasets, dict):
+        return vega
+    converted = {
+        name: dataframe_util.convert_anything_to_arrow_bytes(rows) if _records(rows) else rows
+        for name, rows in datasets.items()
+    }
+    return {**vega, "datasets": converted}
+
+
+def _records(rows: object) -> bool:
+    """A dataset Altair wrote as a list of flat records (not a GeoJSON feature list)."""
+    return (
+        isinstance(rows, list)
+        and bool(rows)
+        and all(isinstance(row, dict) and "geometry" not in row and row.get("type") != "Feature" for row in rows)
+    )
 
 
 def chart_block(
