@@ -231,7 +231,10 @@ def run_query(name: str, **params: object) -> pl.DataFrame:
         cursor.close()
 
 
-@st.cache_data(show_spinner=False, max_entries=5000, ttl=3600)
+# A resource cache, not st.cache_data: cache_data pickles a result when it is stored and unpickles a new copy
+# on every read, which was about a tenth of the server's time per page run under load
+# (benchmarks/concurrency.py, profiled). One frame is kept and each caller gets a clone instead.
+@st.cache_resource(show_spinner=False, max_entries=5000, ttl=3600)
 def _cached(signature: tuple[int, int, int], name: str, params: tuple[tuple[str, object], ...]) -> pl.DataFrame:
     del signature  # part of the cache key only: a rebuilt warehouse never serves old results
     return run_query(name, **dict(params))
@@ -241,9 +244,11 @@ def query(name: str, **params: object) -> pl.DataFrame:
     """The named query's result, shared across sessions until the warehouse file changes.
 
     The warehouse only changes by being swapped for a new file, so (file signature, query name,
-    parameters) identifies a result exactly; marts are small, so results are cheap to keep.
+    parameters) identifies a result exactly; marts are small, so results are cheap to keep. Each
+    call returns a clone of the kept frame: Polars shares the columns' memory until one is changed
+    (copy on write), so the clone costs nothing and no caller can change what the next one reads.
     """
-    return _cached(warehouse_signature(), name, tuple(sorted(params.items())))
+    return _cached(warehouse_signature(), name, tuple(sorted(params.items()))).clone()
 
 
 def warehouse_signature() -> tuple[int, int, int]:

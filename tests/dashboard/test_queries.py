@@ -136,3 +136,14 @@ def test_no_sql_in_the_dashboard_is_built_by_formatting() -> None:
                 ):
                     offenders.append(f"{path.name}:{node.lineno}")
     assert offenders == []
+
+
+def test_a_cached_result_cannot_be_changed_by_the_caller_that_got_it(wh: Path) -> None:
+    """Results are kept once and shared across sessions: a page that changes its frame in place (Polars has
+    in-place methods) must not change what the next caller reads."""
+    first = db.query("build_info")
+    kept = first.clone()
+    first.insert_column(0, pl.Series("added", [1] * first.height))
+    first.drop_in_place("is_sample")
+    again = db.query("build_info")
+    assert again.equals(kept) and again is not first
