@@ -1,14 +1,17 @@
 """How many people one server holds: K simulated sessions against the dashboard and a floor app (a script).
 
-    python benchmarks/concurrency.py [--warehouse PATH] [--seconds 20] [--k 1 5 10 20] [--proxy] [--first-start]
+    python benchmarks/concurrency.py [--warehouse PATH] [--seconds 20] [--k 1 5 10 20] [--via websocket|agent]
+                                     [--proxy] [--first-start]
 
-Each session is driven over Streamlit's agent API (HTTP, no browser), as the rebuild drill does: it opens a
-session, then for `--seconds` switches pages and filters at random, one request at a time. Every request is one
-page run; the script reports per-run latency (median, p95) and runs per second for each K, for the dashboard and,
-in the same run on the same machine, for the floor (benchmarks/floor_app.py: a bare page with one chart, rerun
-the same way), and their ratios. Targets (issue 13): at K = 20 the dashboard's p95 within 2x of the floor's, and
-its runs per second at least 0.5x the floor's. Each server's resident memory after each K is reported too
-(rss_mb_after), so a change that trades memory for speed shows what it costs.
+Each session opens the app, then for `--seconds` switches pages and filters at random, one page run at a time.
+`--via websocket` (the default) drives it as a browser tab does, over Streamlit's websocket with its protobuf
+messages (benchmarks/websocket_session.py); `--via agent` over the agent API (HTTP), as the rebuild drill does,
+which also makes the server describe every element for the agent and so costs the server more per run than a
+viewer does. The script reports per-run latency (median, p95) and runs per second for each K, for the dashboard
+and, in the same run on the same machine and through the same driver, for the floor (benchmarks/floor_app.py: a
+bare page with one chart, rerun the same way), and their ratios. Targets (issue 13): at K = 20 the dashboard's p95
+within 2x of the floor's, and its runs per second at least 0.5x the floor's. Each server's resident memory after
+each K is reported too (rss_mb_after), so a change that trades memory for speed shows what it costs.
 
 --proxy also serves the dashboard through scripts/serve (Caddy, sticky sessions) with 1 and then 2 replicas and
 reports runs per second at K = 20 for each. --first-start times scripts/run from no warehouse (dependencies
@@ -38,6 +41,10 @@ sys.path.insert(0, str(ROOT))
 
 from tests.browser.conftest import free_port, free_ports_in_a_row, wait_until_healthy  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from websocket_session import RunFailed, WebsocketSession  # noqa: E402
+from websockets.exceptions import WebSocketException  # noqa: E402
+
 PAGES = ["", "sme-spend", "marketplace", "ministers", "contracts", "data"]
 AREAS = ["All areas (UK-wide)", "Greater Manchester", "North West", "Greater London Authority"]
 
@@ -47,6 +54,14 @@ class Run:
     latencies: list[float] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def ok(self, seconds: float) -> None:
+        with self.lock:
+            self.latencies.append(seconds)
+
+    def fail(self, reason: str) -> None:
+        with self.lock:
+            self.failures.append(reason)
 
 
 class Served:
@@ -77,7 +92,16 @@ class Served:
         self.proc.wait(timeout=30)
 
 
-def session(url: str, seed: int, until: float, dashboard: bool, out: Run) -> None:
+def next_step(rng: random.Random, page: str, dashboard: bool) -> tuple[str | None, str | None]:
+    """What a session does next: (page to open or None to stay, area to pick or None to keep)."""
+    if not dashboard:
+        return "", None  # a rerun of the floor's one page
+    if rng.random() < 0.6 or page == "data":  # the data page has no area picker
+        return rng.choice(PAGES), None
+    return None, rng.choice(AREAS)
+
+
+def agent_session(url: str, seed: int, until: float, dashboard: bool, out: Run) -> None:
     rng = random.Random(seed)
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
 
@@ -93,34 +117,58 @@ def session(url: str, seed: int, until: float, dashboard: bool, out: Run) -> Non
     try:
         sid = interact({})["session_id"]
     except OSError as exc:
-        with out.lock:
-            out.failures.append(f"could not start: {exc}")
+        out.fail(f"could not start: {exc}")
         return
     page = ""
     while time.monotonic() < until:
-        if dashboard and (rng.random() < 0.6 or page == "data"):  # the data page has no area picker
-            page = rng.choice(PAGES)
-            body: dict = {"session_id": sid, "page": page}
-        elif dashboard:
-            body = {"session_id": sid, "widget_state": {"area": rng.choice(AREAS)}}
-        else:
-            body = {"session_id": sid, "page": ""}  # a rerun of the one page
+        to_page, area = next_step(rng, page, dashboard)
+        body: dict = {"session_id": sid}
+        if to_page is not None:
+            page = body["page"] = to_page
+        if area is not None:
+            body["widget_state"] = {"area": area}
         started = time.perf_counter()
         try:
             snap = interact(body)
-            ok = snap.get("status") == "ready"
         except OSError as exc:
-            ok, snap = False, {"status": str(exc)}
-        elapsed = time.perf_counter() - started
-        with out.lock:
-            out.latencies.append(elapsed) if ok else out.failures.append(str(snap.get("status")))
+            snap = {"status": str(exc)}
+        if snap.get("status") == "ready":
+            out.ok(time.perf_counter() - started)
+        else:
+            out.fail(str(snap.get("status")))
 
 
-def measure(url: str, k: int, seconds: float, dashboard: bool) -> dict:
+def websocket_session(url: str, seed: int, until: float, dashboard: bool, out: Run) -> None:
+    rng = random.Random(seed)
+    try:
+        viewer = WebsocketSession(url)
+        viewer.run(page="")  # the tab opening the app's home page, as a browser's first message does
+    except (OSError, WebSocketException, RunFailed) as exc:
+        out.fail(f"could not start: {exc}")
+        return
+    page = ""
+    try:
+        while time.monotonic() < until:
+            to_page, area = next_step(rng, page, dashboard)
+            page = page if to_page is None else to_page
+            try:
+                out.ok(viewer.run(page=to_page, area=area))
+            except RunFailed as exc:
+                out.fail(str(exc))
+    except (OSError, WebSocketException) as exc:
+        out.fail(f"connection lost: {exc}")
+    finally:
+        viewer.close()
+
+
+SESSIONS = {"websocket": websocket_session, "agent": agent_session}
+
+
+def measure(url: str, k: int, seconds: float, dashboard: bool, via: str) -> dict:
     out = Run()
     start = time.monotonic()
     until = start + seconds
-    threads = [threading.Thread(target=session, args=(url, i, until, dashboard, out)) for i in range(k)]
+    threads = [threading.Thread(target=SESSIONS[via], args=(url, i, until, dashboard, out)) for i in range(k)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -135,10 +183,11 @@ def measure(url: str, k: int, seconds: float, dashboard: bool) -> dict:
         if len(lat) >= 20
         else (round(lat[-1], 3) if lat else None),
         "runs_per_s": round(len(lat) / took, 2),
+        **({"first_failures": sorted(set(out.failures))[:3]} if out.failures else {}),
     }
 
 
-def through_proxy(warehouse: Path | None, replicas: int, seconds: float) -> dict:
+def through_proxy(warehouse: Path | None, replicas: int, seconds: float, via: str) -> dict:
     port, first = free_port(), free_ports_in_a_row(replicas)
     log_dir = Path(tempfile.mkdtemp(prefix="bench-serve-"))
     env = {**os.environ, **({"PROCUREMENT_WAREHOUSE": str(warehouse)} if warehouse else {})}
@@ -151,7 +200,7 @@ def through_proxy(warehouse: Path | None, replicas: int, seconds: float) -> dict
     try:
         url = f"http://127.0.0.1:{port}"
         wait_until_healthy(url, proc, timeout=180)
-        return measure(url, 20, seconds, dashboard=True)
+        return measure(url, 20, seconds, dashboard=True, via=via)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
@@ -194,15 +243,17 @@ def main() -> int:
     parser.add_argument("--warehouse", type=Path, default=None, help="default: the app's (data/warehouse.duckdb)")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--k", type=int, nargs="+", default=[1, 5, 10, 20])
+    parser.add_argument("--via", choices=sorted(SESSIONS), default="websocket", help="how sessions are driven")
     parser.add_argument("--proxy", action="store_true")
     parser.add_argument("--first-start", action="store_true")
     args = parser.parse_args()
-    report: dict = {"cpus": os.cpu_count(), "seconds": args.seconds, "by_k": {}}
-    floor, app = Served("benchmarks/floor_app.py", None), Served("dashboard/app.py", args.warehouse)
+    report: dict = {"cpus": os.cpu_count(), "seconds": args.seconds, "via": args.via, "by_k": {}}
+    # the dashboard as scripts/run serves it (dashboard/server.py: the pages and their feeds)
+    floor, app = Served("benchmarks/floor_app.py", None), Served("dashboard/server.py", args.warehouse)
     try:
         for k in args.k:
-            f = measure(floor.url, k, args.seconds, dashboard=False) | {"rss_mb_after": floor.rss_mb()}
-            d = measure(app.url, k, args.seconds, dashboard=True) | {"rss_mb_after": app.rss_mb()}
+            f = measure(floor.url, k, args.seconds, dashboard=False, via=args.via) | {"rss_mb_after": floor.rss_mb()}
+            d = measure(app.url, k, args.seconds, dashboard=True, via=args.via) | {"rss_mb_after": app.rss_mb()}
             ratio = {
                 "p95_vs_floor": round(d["p95_s"] / f["p95_s"], 2) if d["p95_s"] and f["p95_s"] else None,
                 "runs_per_s_vs_floor": round(d["runs_per_s"] / f["runs_per_s"], 2) if f["runs_per_s"] else None,
@@ -213,8 +264,8 @@ def main() -> int:
         floor.stop()
         app.stop()
     if args.proxy:
-        one = through_proxy(args.warehouse, 1, args.seconds)
-        two = through_proxy(args.warehouse, 2, args.seconds)
+        one = through_proxy(args.warehouse, 1, args.seconds, args.via)
+        two = through_proxy(args.warehouse, 2, args.seconds, args.via)
         report["proxy_k20"] = {"replicas_1": one, "replicas_2": two,
                                "runs_per_s_2_vs_1": round(two["runs_per_s"] / one["runs_per_s"], 2) if one["runs_per_s"] else None}  # fmt: skip
         print(json.dumps(report["proxy_k20"]), flush=True)
