@@ -7,9 +7,15 @@ gap between the two floors is what those widgets cost the browser, and the gap f
 the page's own content.
 """
 
+import sys
+from pathlib import Path
+
 import altair as alt
 import polars as pl
 import streamlit as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import dashboard  # noqa: F401  # served as the dashboard is: importing it turns Nagle off (dashboard/tcp_nodelay.py)
 
 with st.sidebar:
     st.markdown("**Filters** (apply to every page)")
