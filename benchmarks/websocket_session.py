@@ -43,6 +43,7 @@ class WebsocketSession:
         self.page_hash = ""
         self.area_id: str | None = None
         self.area = ""
+        self.problem: str | None = None  # why the current run failed, once a message shows it
 
     def run(self, page: str | None = None, area: str | None = None) -> float:
         """Open `page` (a URL path; None: stay) with `area` picked (None: keep it); return the run's seconds."""
@@ -59,8 +60,11 @@ class WebsocketSession:
             widget.id, widget.string_value = self.area_id, self.area
         started = time.perf_counter()
         self.ws.send(back.SerializeToString())
+        self.problem = None
         while not self._read(self.ws.recv(timeout=self.timeout)):
             pass
+        if self.problem:  # raised only once the run's last message is read, so the next run starts clean
+            raise RunFailed(self.problem)
         return time.perf_counter() - started
 
     def _read(self, raw: bytes | str) -> bool:
@@ -74,12 +78,12 @@ class WebsocketSession:
         elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
             element = message.delta.new_element
             if element.WhichOneof("type") == "exception":
-                raise RunFailed(f"the page shows an exception: {element.exception.message[:200]}")
+                self.problem = self.problem or f"the page shows an exception: {element.exception.message[:200]}"
             if element.WhichOneof("type") == "selectbox" and element.selectbox.label == AREA_LABEL:
                 self.area_id = element.selectbox.id
         elif kind == "script_finished":
             if message.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
-                raise RunFailed(f"the run ended {ForwardMsg.ScriptFinishedStatus.Name(message.script_finished)}")
+                self.problem = f"the run ended {ForwardMsg.ScriptFinishedStatus.Name(message.script_finished)}"
             return True
         return False
 
